@@ -1,0 +1,43 @@
+using Npgsql;
+
+namespace AssetForge.Infrastructure.Data;
+
+public static class Database
+{
+    public const string ConnectionStringName = "AssetForge";
+
+    public static string GetConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"No connection string: set ConnectionStrings:{ConnectionStringName} (env ConnectionStrings__{ConnectionStringName}).");
+
+    /// <summary>
+    /// One NpgsqlDataSource for the process, on the slim builder with exactly the opt-ins our columns use:
+    /// arrays, jsonb as JsonElement, the [PgEnum] enums, and TLS for managed databases.
+    /// </summary>
+    public static IServiceCollection AddAssetForgeDatabase(this IServiceCollection services)
+    {
+        // The connection string is read when the data source is first resolved, so configuration
+        // supplied late (test hosts, user secrets) is honoured.
+        services.AddNpgsqlSlimDataSource(string.Empty, static (sp, builder) =>
+        {
+            var csb = builder.ConnectionStringBuilder;
+            csb.ConnectionString = GetConnectionString(sp.GetRequiredService<IConfiguration>());
+            Configure(builder);
+        });
+        return services;
+    }
+
+    public static void Configure(NpgsqlSlimDataSourceBuilder builder)
+    {
+        var csb = builder.ConnectionStringBuilder;
+        // Every statement we send is static SQL with positional parameters: let Npgsql prepare the hot ones.
+        if (csb.MaxAutoPrepare == 0) csb.MaxAutoPrepare = 64;
+        if (string.IsNullOrEmpty(csb.ApplicationName)) csb.ApplicationName = "assetforge-api";
+        builder.EnableArrays();
+        builder.EnableJsonTypes();
+        builder.EnableTransportSecurity();
+        PgEnums.MapAll(builder);
+    }
+}

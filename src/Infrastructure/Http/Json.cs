@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AssetForge.Infrastructure.Http;
+
+/// <summary>Types the plumbing itself writes; each slice adds its own context to the resolver chain.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(Guid))]
+[JsonSerializable(typeof(DateTimeOffset))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(Dictionary<string, string[]>))]
+internal sealed partial class InfrastructureJsonContext : JsonSerializerContext;
+
+public static class JsonSetup
+{
+    /// <summary>
+    /// camelCase, UTC timestamps, unknown properties rejected (a typo must not be silently ignored),
+    /// and the source-generated metadata of the plumbing; slices append their own contexts.
+    /// </summary>
+    public static IServiceCollection AddAssetForgeJson(this IServiceCollection services) =>
+        services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
+
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.PropertyNameCaseInsensitive = false;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.RespectNullableAnnotations = true;
+        options.Converters.Add(new UtcDateTimeOffsetConverter());
+        options.TypeInfoResolverChain.Insert(0, InfrastructureJsonContext.Default);
+    }
+
+    /// <summary>Adds a slice's source-generated context so its request and response types serialize under AOT.</summary>
+    public static IServiceCollection AddJsonContext(this IServiceCollection services, JsonSerializerContext context) =>
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(context));
+}
+
+/// <summary>Timestamps leave as ISO 8601 UTC ("…Z", microseconds as PostgreSQL stores them); any offset is accepted in.</summary>
+public sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var value))
+            throw new JsonException("Expected an ISO 8601 timestamp.");
+        return value.ToUniversalTime();
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        Span<char> buffer = stackalloc char[40];
+        value.UtcDateTime.TryFormat(buffer, out var written, "yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture);
+        writer.WriteStringValue(buffer[..written]);
+    }
+}
+
+/// <summary>
+/// Enum values travel as their PostgreSQL labels ("external_api"); integers and unknown labels are rejected.
+/// Put it on a [PgEnum] with [JsonConverter(typeof(PgEnumJsonConverter&lt;T&gt;))].
+/// </summary>
+public sealed class PgEnumJsonConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)
+    where TEnum : struct, Enum;
+
+/// <summary>The labels of a [PgEnum], for query strings and messages.</summary>
+public static class PgEnumLabels<TEnum> where TEnum : struct, Enum
+{
+    private static readonly Dictionary<string, TEnum> ByLabel =
+        Enum.GetValues<TEnum>().ToDictionary(v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()), StringComparer.Ordinal);
+
+    public static IReadOnlyCollection<string> All { get; } = ByLabel.Keys.ToArray();
+
+    public static bool TryParse(string? label, out TEnum value) => ByLabel.TryGetValue(label ?? "", out value);
+
+    public static string Of(TEnum value) => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+}

@@ -1,0 +1,100 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace AssetForge.Infrastructure.Http;
+
+/// <summary>A cursor page: newest first by (created_at, id).</summary>
+public sealed record CursorPage<T>(IReadOnlyList<T> Data, CursorPagination Pagination);
+
+public sealed record CursorPagination(int Limit, bool HasMore, string? NextCursor);
+
+/// <summary>An offset page with the total, for galleries.</summary>
+public sealed record OffsetPage<T>(IReadOnlyList<T> Data, OffsetPagination Pagination);
+
+public sealed record OffsetPagination(int Limit, int Page, long Total, bool HasMore);
+
+/// <summary>The position after the last row of a page: its created_at and id (the tie-breaker).</summary>
+public readonly record struct Keyset(DateTimeOffset CreatedAt, Guid Id);
+
+public static class Paging
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    /// <summary>The page size, or a validation message when it is outside 1..100.</summary>
+    public static bool TryLimit(int? requested, out int limit, out string? error)
+    {
+        limit = requested ?? DefaultLimit;
+        error = limit is < 1 or > MaxLimit ? $"limit must be between 1 and {MaxLimit}." : null;
+        return error is null;
+    }
+
+    /// <summary>Builds a page from rows fetched with LIMIT limit + 1: the extra row only says there is more.</summary>
+    public static CursorPage<T> ToCursorPage<TRow, T>(List<TRow> rows, int limit, Func<TRow, T> map, Func<TRow, Keyset> key,
+        CursorCodec codec, string scope)
+    {
+        var hasMore = rows.Count > limit;
+        if (hasMore) rows.RemoveAt(rows.Count - 1);
+        var next = hasMore ? codec.Encode(key(rows[^1]), scope) : null;
+        return new CursorPage<T>(rows.ConvertAll(r => map(r)), new CursorPagination(limit, hasMore, next));
+    }
+}
+
+/// <summary>
+/// Opaque keyset cursors: base64url of (version, created_at in µs, id, hash of the filters) plus an HMAC.
+/// A cursor that was edited, truncated, or is replayed with other filters fails to decode: the caller
+/// answers 400 instead of silently paging the wrong set.
+/// </summary>
+public sealed class CursorCodec
+{
+    public const string ConfigKey = "Api:CursorKey";
+    private const byte Version = 1;
+    private const int PayloadLength = 1 + 8 + 16 + 8;
+    private const int MacLength = 12;
+
+    private readonly byte[] _key;
+
+    public CursorCodec(IConfiguration configuration)
+    {
+        // The key only has to be stable across replicas and restarts; cursors carry no secrets.
+        var configured = configuration[ConfigKey];
+        _key = SHA256.HashData(Encoding.UTF8.GetBytes(string.IsNullOrEmpty(configured) ? "assetforge-cursor-v1" : configured));
+    }
+
+    public string Encode(Keyset position, string scope)
+    {
+        Span<byte> buffer = stackalloc byte[PayloadLength + MacLength];
+        buffer[0] = Version;
+        BinaryPrimitives.WriteInt64BigEndian(buffer[1..], ToMicroseconds(position.CreatedAt));
+        position.Id.TryWriteBytes(buffer[9..25], bigEndian: true, out _);
+        ScopeHash(scope).CopyTo(buffer[25..33]);
+        HMACSHA256.HashData(_key, buffer[..PayloadLength])[..MacLength].CopyTo(buffer[PayloadLength..]);
+        return WebEncoders.Base64UrlEncode(buffer.ToArray());
+    }
+
+    public bool TryDecode(string? cursor, string scope, out Keyset position)
+    {
+        position = default;
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 128) return false;
+        byte[] bytes;
+        try { bytes = WebEncoders.Base64UrlDecode(cursor); }
+        catch (FormatException) { return false; }
+        if (bytes.Length != PayloadLength + MacLength || bytes[0] != Version) return false;
+
+        var expectedMac = HMACSHA256.HashData(_key, bytes.AsSpan(0, PayloadLength))[..MacLength];
+        if (!CryptographicOperations.FixedTimeEquals(expectedMac, bytes.AsSpan(PayloadLength))) return false;
+        if (!bytes.AsSpan(25, 8).SequenceEqual(ScopeHash(scope))) return false;
+
+        var micros = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1));
+        position = new Keyset(FromMicroseconds(micros), new Guid(bytes.AsSpan(9, 16), bigEndian: true));
+        return true;
+    }
+
+    private static byte[] ScopeHash(string scope) => SHA256.HashData(Encoding.UTF8.GetBytes(scope))[..8];
+
+    private static long ToMicroseconds(DateTimeOffset value) => (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    private static DateTimeOffset FromMicroseconds(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
+}

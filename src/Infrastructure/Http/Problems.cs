@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AssetForge.Infrastructure.Http;
+
+/// <summary>
+/// Every error leaves as application/problem+json (RFC 9457) with type, title, status, detail and traceId:
+/// framework 404/405 via status-code pages, binding and body errors via <see cref="ApiExceptionHandler"/>.
+/// </summary>
+public static class Problems
+{
+    public static IServiceCollection AddAssetForgeProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var problem = ctx.ProblemDetails;
+            var http = ctx.HttpContext;
+            problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
+            problem.Detail ??= DefaultDetail(problem.Status ?? http.Response.StatusCode, http.Request);
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        // Binding failures throw, so the exception handler can say which parameter was wrong.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+
+    private static string DefaultDetail(int status, HttpRequest request) => status switch
+    {
+        400 => "The request is not valid.",
+        401 => "A valid bearer token is required.",
+        403 => "You are not allowed to do this.",
+        404 => $"Nothing was found at {request.Path}.",
+        405 => $"{request.Method} is not allowed on {request.Path}.",
+        409 => "The request conflicts with the current state of the resource.",
+        412 => "The resource has changed since you read it (If-Match did not match its ETag).",
+        413 => "The request body is too large.",
+        415 => "The request body must be application/json.",
+        429 => "Too many requests; retry later.",
+        _ => "An unexpected error occurred.",
+    };
+
+    /// <summary>A problem response with a specific status, title and detail (409, 412, …).</summary>
+    public static ProblemHttpResult Status(int status, string detail, string? title = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    /// <summary>A 400 naming the offending fields, as the contract's validation problems do.</summary>
+    public static ValidationProblem Validation(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
+            detail: "One or more request values are not valid.");
+
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, detail: "One or more request values are not valid.");
+}
+
+/// <summary>
+/// Turns exceptions into problem responses: the framework's BadHttpRequestException keeps its 4xx status with a
+/// message a client can act on; anything else is a 500 that reveals nothing but the trace id.
+/// </summary>
+public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (http.Response.HasStarted) return false;
+
+        ProblemDetails problem;
+        if (exception is BadHttpRequestException bad)
+        {
+            problem = Describe(bad);
+        }
+        else if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested)
+        {
+            return true; // the client went away; nobody is listening for an answer
+        }
+        else
+        {
+            LogUnhandled(logger, exception, http.Request.Method, http.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "An unexpected error occurred.",
+                Detail = "The server failed to process the request. Quote the traceId when reporting this.",
+            };
+        }
+
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails Describe(BadHttpRequestException e)
+    {
+        var status = e.StatusCode;
+        if (e.InnerException is JsonException json)
+            return Invalid("The request body is not valid JSON for this endpoint.", JsonField(json), JsonMessage(json));
+
+        var message = e.Message;
+        if (BindFailure().Match(message) is { Success: true } bind)
+            return Invalid($"The {bind.Groups["name"].Value} parameter is not valid.", bind.Groups["name"].Value,
+                $"'{bind.Groups["value"].Value}' is not a valid {Describe(bind.Groups["type"].Value)}.");
+        if (MissingParameter().Match(message) is { Success: true } missing)
+            return Invalid($"The {missing.Groups["name"].Value} parameter is required.", missing.Groups["name"].Value, "Required.");
+        if (status == 400 && message.Contains("request body", StringComparison.OrdinalIgnoreCase))
+            return Invalid("A JSON request body is required.", "body", "Required.");
+
+        return new ProblemDetails { Status = status, Detail = status == 400 ? message : null };
+
+        ProblemDetails Invalid(string detail, string field, string fieldMessage) => new HttpValidationProblemDetails(
+            new Dictionary<string, string[]> { [field] = [fieldMessage] })
+        {
+            Status = 400,
+            Detail = detail,
+        };
+    }
+
+    private static string JsonField(JsonException e)
+    {
+        var path = e.Path;
+        if (string.IsNullOrEmpty(path) || path == "$") return UnmappedProperty().Match(e.Message) is { Success: true } m ? m.Groups["name"].Value : "body";
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+    }
+
+    private static string JsonMessage(JsonException e)
+    {
+        var message = e.Message;
+        if (UnmappedProperty().Match(message) is { Success: true } unmapped) return $"Unknown property '{unmapped.Groups["name"].Value}'.";
+        if (MissingRequired().Match(message) is { Success: true } req) return $"Missing required properties: {req.Groups["names"].Value}.";
+        if (message.Contains("doesn't allow setting null", StringComparison.Ordinal) || message.Contains("non-nullable", StringComparison.Ordinal))
+            return "null is not allowed here.";
+        if (message.Contains("could not be converted", StringComparison.Ordinal)) return "The value has the wrong type or is not one of the allowed values.";
+        if (e.InnerException is not null || message.Contains("invalid", StringComparison.OrdinalIgnoreCase) || message.Contains("expected", StringComparison.OrdinalIgnoreCase))
+            return "Malformed JSON: " + TrimPosition(message);
+        return "The value is not valid.";
+    }
+
+    private static string TrimPosition(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut < 0) cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..cut];
+    }
+
+    private static string Describe(string clrType) => clrType.TrimEnd('?') switch
+    {
+        "int" or "long" or "short" => "integer",
+        "Guid" => "UUID",
+        "bool" => "boolean (true or false)",
+        "DateTimeOffset" or "DateTime" => "ISO 8601 timestamp",
+        _ => "value",
+    };
+
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>[^ "]+) (?<name>[^"]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
+    private static partial Regex BindFailure();
+
+    [GeneratedRegex("""^Required parameter "(?<type>[^ "]+) (?<name>[^"]+)" was not provided""")]
+    private static partial Regex MissingParameter();
+
+    [GeneratedRegex("""The JSON property '(?<name>[^']*)' could not be mapped""")]
+    private static partial Regex UnmappedProperty();
+
+    [GeneratedRegex("""missing required properties including: (?<names>.*)\.""")]
+    private static partial Regex MissingRequired();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

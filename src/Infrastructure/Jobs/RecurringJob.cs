@@ -1,0 +1,80 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using AssetForge.Infrastructure.Data;
+using Npgsql;
+
+namespace AssetForge.Infrastructure.Jobs;
+
+/// <summary>
+/// A background job that runs every <see cref="Interval"/> on at most one replica at a time: each run
+/// holds a PostgreSQL session advisory lock, so a second replica skips the run instead of doing it twice.
+/// Set Jobs:Enabled=false to stop the schedule (tests call <see cref="TryRunAsync"/> directly).
+/// </summary>
+public abstract partial class RecurringJob(NpgsqlDataSource db, IConfiguration configuration, ILogger logger) : BackgroundService
+{
+    protected abstract string Name { get; }
+
+    protected abstract TimeSpan Interval { get; }
+
+    /// <summary>One run. Work in batches with short transactions; the lock is held for the whole run.</summary>
+    protected abstract Task RunAsync(NpgsqlConnection connection, CancellationToken ct);
+
+    protected NpgsqlDataSource DataSource => db;
+
+    /// <summary>Runs once if no other replica is running this job; false when the lock was taken elsewhere.</summary>
+    public async Task<bool> TryRunAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var key = LockKey(Name);
+        if (!await TryLockAsync(connection, key, ct))
+        {
+            LogSkipped(logger, Name);
+            return false;
+        }
+        try
+        {
+            await RunAsync(connection, ct);
+            return true;
+        }
+        finally
+        {
+            await UnlockAsync(connection, key, CancellationToken.None);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue("Jobs:Enabled", true)) return;
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try
+            {
+                await TryRunAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A failed run (database briefly away, say) must not end the schedule.
+                LogFailed(logger, e, Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>A stable 64-bit advisory-lock key derived from the job's name.</summary>
+    public static long LockKey(string name) =>
+        BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("assetforge.job." + name)));
+
+    [Query("SELECT pg_try_advisory_lock($1)")]
+    private static partial Task<bool> TryLockAsync(NpgsqlConnection connection, long key, CancellationToken ct);
+
+    [Query("SELECT pg_advisory_unlock($1)")]
+    private static partial Task<bool> UnlockAsync(NpgsqlConnection connection, long key, CancellationToken ct);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {Job} skipped: another replica holds its lock")]
+    private static partial void LogSkipped(ILogger logger, string job);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job} failed; it will run again at its next interval")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string job);
+}

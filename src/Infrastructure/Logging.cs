@@ -1,0 +1,29 @@
+namespace AssetForge.Infrastructure;
+
+public static class Logging
+{
+    /// <summary>
+    /// JSON lines on stdout (one structured object per event) unless Logging:Format is "text";
+    /// Development defaults to readable single-line text.
+    /// </summary>
+    public static WebApplicationBuilder AddAssetForgeLogging(this WebApplicationBuilder builder)
+    {
+        var format = builder.Configuration["Logging:Format"] ?? (builder.Environment.IsDevelopment() ? "text" : "json");
+        builder.Logging.ClearProviders();
+        if (format.Equals("json", StringComparison.OrdinalIgnoreCase))
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+                o.IncludeScopes = true;
+            });
+        else
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        return builder;
+    }
+}
