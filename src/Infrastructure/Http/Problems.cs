@@ -147,9 +147,10 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         return cut < 0 ? message : message[..cut];
     }
 
-    private static string Describe(string clrType) => clrType.TrimEnd('?') switch
+    private static string Describe(string clrType) =>
+        (clrType.StartsWith("Nullable<", StringComparison.Ordinal) ? clrType[9..^1] : clrType.TrimEnd('?')) switch
     {
-        "int" or "long" or "short" => "integer",
+        "int" or "long" or "short" or "Int32" or "Int64" or "Int16" => "integer",
         "Guid" => "UUID",
         "bool" => "boolean (true or false)",
         "DateTimeOffset" or "DateTime" => "ISO 8601 timestamp",

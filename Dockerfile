@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# Build: NativeAOT needs clang and zlib next to the SDK.
+FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends clang zlib1g-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Directory.Build.props Directory.Packages.props AssetForge.csproj ./
+COPY src/Generators/AssetForge.Generators.csproj src/Generators/
+RUN dotnet restore AssetForge.csproj -r linux-x64
+COPY . .
+RUN dotnet publish AssetForge.csproj -c Release -r linux-x64 --no-restore -o /app
+
+# Run: the self-contained AOT binary on the chiseled runtime-deps image (no shell, no package manager,
+# non-root "app" user). Migrations ship beside the binary in db/migrations.
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled AS final
+WORKDIR /app
+COPY --from=build /app/AssetForge /app/appsettings.json ./
+COPY --from=build /app/db ./db
+USER app
+ENV ASPNETCORE_URLS=http://+:8080 \
+    DOTNET_gcServer=0
+EXPOSE 8080
+ENTRYPOINT ["/app/AssetForge"]

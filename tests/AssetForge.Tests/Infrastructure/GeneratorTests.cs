@@ -1,0 +1,153 @@
+using System.Reflection;
+using AssetForge.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Npgsql;
+
+namespace AssetForge.Tests.Infrastructure;
+
+/// <summary>The row and query generator turns mistakes into compile-time errors.</summary>
+public sealed class GeneratorTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Text.Json;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using AssetForge.Infrastructure.Data;
+        using Npgsql;
+        namespace Sample;
+        """;
+
+    [Fact]
+    public void A_valid_row_and_query_compile_without_diagnostics()
+    {
+        var (diagnostics, generated) = Run("""
+            [PgEnum("mood")] public enum Mood { Happy, VeryHappy }
+            [DbRow] public sealed partial record Row(Guid Id, string? Name, int[] Scores, JsonElement Data, Mood Mood,
+                DateTimeOffset CreatedAt, [property: Column("duration")] int? DurationMs, uint Xmin);
+            public static partial class Sql
+            {
+                [Query("SELECT * FROM t WHERE id = $1", "SELECT * FROM t WHERE mood = ANY($2)")]
+                public static partial Task<(Row?, List<Row>)> Get(NpgsqlConnection c, Guid id, Mood[] moods, CancellationToken ct);
+                [Execute("DELETE FROM t WHERE id = $1")]
+                public static partial Task<int> Delete(NpgsqlDataSource db, Guid id, CancellationToken ct);
+            }
+            """);
+        Assert.Empty(diagnostics);
+        Assert.Contains(generated, g => g.Contains("reader.GetFieldValue<global::System.Guid>(ordinals[0])"));
+        Assert.Contains(generated, g => g.Contains("new(@\"duration\", typeof(int), true)"));
+        Assert.Contains(generated, g => g.Contains("mapper.MapEnum<global::Sample.Mood>(@\"mood\")"));
+        // The second statement uses $2, so it binds both parameters; the first binds only $1.
+        Assert.Contains(generated, g => g.Contains("statement1.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::Sample.Mood[]>"));
+    }
+
+    [Fact]
+    public void An_unsupported_member_type_is_AF001()
+    {
+        var (diagnostics, _) = Run("""
+            [DbRow] public sealed partial record Row(Guid Id, System.IO.Stream Body);
+            public static partial class Sql { [Query("SELECT 1")] public static partial Task<Row?> Get(NpgsqlDataSource db); }
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF001" && d.GetMessage().Contains("Body"));
+    }
+
+    [Fact]
+    public void An_enum_without_PgEnum_is_AF001()
+    {
+        var (diagnostics, _) = Run("""
+            public enum Color { Red }
+            [DbRow] public sealed partial record Row(Guid Id, Color Color);
+            public static partial class Sql { [Query("SELECT 1")] public static partial Task<Row?> Get(NpgsqlDataSource db); }
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF001");
+    }
+
+    [Fact]
+    public void A_row_that_is_not_partial_is_AF002()
+    {
+        var (diagnostics, _) = Run("""
+            [DbRow] public sealed record Row(Guid Id);
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF002");
+    }
+
+    [Fact]
+    public void A_statement_count_that_does_not_match_the_tuple_is_AF004()
+    {
+        var (diagnostics, _) = Run("""
+            [DbRow] public sealed partial record Row(Guid Id);
+            public static partial class Sql
+            {
+                [Query("SELECT 1", "SELECT 2")] public static partial Task<Row?> Get(NpgsqlDataSource db);
+            }
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF004");
+    }
+
+    [Fact]
+    public void SQL_that_uses_more_parameters_than_the_method_binds_is_AF004()
+    {
+        var (diagnostics, _) = Run("""
+            public static partial class Sql { [Execute("DELETE FROM t WHERE a = $1 AND b = $2")] public static partial Task Delete(NpgsqlDataSource db, int a); }
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF004" && d.GetMessage().Contains("$2"));
+    }
+
+    [Fact]
+    public void An_unsupported_parameter_type_is_AF005()
+    {
+        var (diagnostics, _) = Run("""
+            public static partial class Sql { [Execute("DELETE FROM t WHERE a = $1")] public static partial Task Delete(NpgsqlDataSource db, object a); }
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF005");
+    }
+
+    [Fact]
+    public void A_row_no_query_returns_is_warned_AF007()
+    {
+        var (diagnostics, _) = Run("""
+            [DbRow] public sealed partial record Orphan(Guid Id);
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF007");
+    }
+
+    [Fact]
+    public void Dollar_signs_inside_literals_and_comments_are_not_parameters()
+    {
+        var (diagnostics, _) = Run("""
+            public static partial class Sql
+            {
+                [Execute("SELECT '$3', $$ $4 $$, \"$5\" -- $6\n /* $7 */ FROM t WHERE a = $1")]
+                public static partial Task Run(NpgsqlDataSource db, int a);
+            }
+            """);
+        Assert.Empty(diagnostics);
+    }
+
+    private static (List<Diagnostic> Diagnostics, List<string> Generated) Run(string source)
+    {
+        var tree = CSharpSyntaxTree.ParseText(Usings + source, new CSharpParseOptions(LanguageVersion.Preview));
+        var references = AppDomain.CurrentDomain.GetAssemblies()
+            .Where(a => !a.IsDynamic && !string.IsNullOrEmpty(a.Location))
+            .Append(typeof(NpgsqlDataSource).Assembly)
+            .Append(typeof(AssetForge.Infrastructure.Data.DbRowAttribute).Assembly)
+            .Distinct()
+            .Select(a => MetadataReference.CreateFromFile(a.Location));
+        var compilation = CSharpCompilation.Create("Sample", [tree], references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+        var driver = CSharpGeneratorDriver.Create(
+            [new RowGenerator().AsSourceGenerator(), new QueryGenerator().AsSourceGenerator(), new EnumGenerator().AsSourceGenerator()],
+            parseOptions: (CSharpParseOptions)tree.Options);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+
+        var diagnostics = generatorDiagnostics
+            .Concat(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id.StartsWith("CS")))
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            .ToList();
+        var generated = output.SyntaxTrees.Skip(1).Select(t => t.ToString()).ToList();
+        return (diagnostics, generated);
+    }
+}

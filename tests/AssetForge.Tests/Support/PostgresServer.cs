@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using AssetForge.Infrastructure.Data;
+using DotNet.Testcontainers.Builders;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+namespace AssetForge.Tests.Support;
+
+/// <summary>
+/// One PostgreSQL server for the whole test run, found in this order: ASSETFORGE_TEST_DATABASE (a connection
+/// string), a Testcontainers postgres:15 container when a Docker engine answers, or a throwaway local cluster
+/// (initdb + pg_ctl on a free port in a temp dir, as the postgres user when running as root) removed at exit.
+/// Each test class gets its own database, cloned from a template that the real migrations built once.
+/// </summary>
+public sealed class PostgresServer
+{
+    private const string Template = "assetforge_test_template";
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
+    private static readonly SemaphoreSlim CreateLock = new(1, 1);
+    private static int _counter;
+
+    private readonly NpgsqlConnectionStringBuilder _admin;
+
+    private PostgresServer(string adminConnectionString, string source)
+    {
+        _admin = new NpgsqlConnectionStringBuilder(adminConnectionString) { Pooling = false };
+        Source = source;
+    }
+
+    /// <summary>Where the server came from: "environment", "testcontainers" or "local cluster".</summary>
+    public string Source { get; }
+
+    public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    /// <summary>A new, empty database (no migrations).</summary>
+    public Task<string> CreateEmptyDatabaseAsync() => CreateDatabaseAsync(template: "template0");
+
+    /// <summary>A new database with every migration applied.</summary>
+    public Task<string> CreateMigratedDatabaseAsync() => CreateDatabaseAsync(Template);
+
+    public string ConnectionStringFor(string database) =>
+        new NpgsqlConnectionStringBuilder(_admin.ConnectionString) { Database = database, Pooling = true }.ConnectionString;
+
+    private async Task<string> CreateDatabaseAsync(string template)
+    {
+        var name = $"assetforge_test_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}";
+        await CreateLock.WaitAsync();
+        try
+        {
+            await ExecuteAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
+        }
+        finally
+        {
+            CreateLock.Release();
+        }
+        return ConnectionStringFor(name);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_admin.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<PostgresServer> StartAsync()
+    {
+        var server = await FromEnvironment() ?? await FromTestcontainers() ?? await LocalCluster.StartAsync();
+        await server.ExecuteAsync($"DROP DATABASE IF EXISTS \"{Template}\"");
+        await server.ExecuteAsync($"CREATE DATABASE \"{Template}\"");
+        Migrations.Apply(server.ConnectionStringFor(Template) + ";Pooling=false", NullLogger.Instance);
+        return server;
+    }
+
+    private static Task<PostgresServer?> FromEnvironment()
+    {
+        var cs = Environment.GetEnvironmentVariable("ASSETFORGE_TEST_DATABASE");
+        return Task.FromResult(string.IsNullOrWhiteSpace(cs) ? null : new PostgresServer(cs, "environment"));
+    }
+
+    private static async Task<PostgresServer?> FromTestcontainers()
+    {
+        PostgreSqlContainer container;
+        try
+        {
+            container = new PostgreSqlBuilder("postgres:15").Build();
+        }
+        catch (DockerUnavailableException)
+        {
+            return null; // no Docker engine here: fall back to a local cluster
+        }
+        await container.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return new PostgresServer(container.GetConnectionString(), "testcontainers");
+    }
+
+    private static class LocalCluster
+    {
+        public static async Task<PostgresServer> StartAsync()
+        {
+            var bin = FindBinDirectory()
+                ?? throw new InvalidOperationException(
+                    "No PostgreSQL server binaries found (install Debian's postgresql package), no Docker engine answered, " +
+                    "and ASSETFORGE_TEST_DATABASE is not set.");
+            var dir = Path.Combine(Path.GetTempPath(), $"assetforge-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+            Directory.CreateDirectory(dir);
+            var asRoot = Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root" || geteuid() == 0;
+            if (asRoot) await RunAsync("chown", ["postgres:postgres", dir]);
+
+            await RunAsOwnerAsync(asRoot, Path.Combine(bin, "initdb"),
+                ["-D", dir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
+            var port = FreePort();
+            // Durability is worthless for a throwaway cluster: skip fsync and WAL flushes for speed.
+            var options = $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " +
+                          "-c full_page_writes=off -c max_connections=300";
+            await RunAsOwnerAsync(asRoot, Path.Combine(bin, "pg_ctl"),
+                ["-D", dir, "-l", Path.Combine(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
+
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try
+                {
+                    RunAsOwnerAsync(asRoot, Path.Combine(bin, "pg_ctl"), ["-D", dir, "-m", "immediate", "stop"]).GetAwaiter().GetResult();
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch
+                {
+                    // Best effort: a leftover temp directory must not fail the run.
+                }
+            };
+            return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", "local cluster");
+        }
+
+        private static string? FindBinDirectory()
+        {
+            var candidates = Directory.Exists("/usr/lib/postgresql")
+                ? Directory.GetDirectories("/usr/lib/postgresql")
+                    .Select(d => (Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0, Bin: Path.Combine(d, "bin")))
+                    .Where(c => c.Version >= 15 && File.Exists(Path.Combine(c.Bin, "initdb")))
+                    .OrderByDescending(c => c.Version)
+                    .Select(c => c.Bin)
+                : [];
+            return candidates.FirstOrDefault()
+                ?? (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+                    .FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")));
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        private static Task RunAsOwnerAsync(bool asRoot, string file, string[] args) =>
+            asRoot ? RunAsync("runuser", ["-u", "postgres", "--", file, .. args]) : RunAsync(file, args);
+
+        private static async Task RunAsync(string file, string[] args)
+        {
+            var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in args) info.ArgumentList.Add(a);
+            using var process = Process.Start(info)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}{await stdout}");
+        }
+
+        [System.Runtime.InteropServices.DllImport("libc")]
+        private static extern uint geteuid();
+    }
+}
