@@ -1,17 +1,26 @@
+using AssetForge.Features.Users;
 using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
 
 var builder = WebApplication.CreateSlimBuilder(args);
+var configuration = builder.Configuration;
 
 builder.AddAssetForgeLogging();
 builder.Services.AddAssetForgeJson();
 builder.Services.AddAssetForgeProblems();
 builder.Services.AddAssetForgeDatabase();
 builder.Services.AddAssetForgeOpenApi();
+builder.Services.AddAssetForgeAuthentication();
+builder.Services.AddAssetForgeRateLimiting(configuration);
+builder.Services.AddAssetForgeCors(configuration);
+builder.Services.AddAssetForgeForwardedHeaders(configuration);
 builder.Services.AddSingleton<CursorCodec>();
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
-    builder.Configuration.GetValue(RequestBodyLimitMiddleware.ConfigKey, RequestBodyLimitMiddleware.DefaultLimit));
+    configuration.GetValue(RequestBodyLimitMiddleware.ConfigKey, RequestBodyLimitMiddleware.DefaultLimit));
+
+builder.Services.AddJsonContext(UsersJsonContext.Default);
 
 var app = builder.Build();
 
@@ -19,12 +28,20 @@ var app = builder.Build();
 if (!app.MigrateDatabase()) return 1;
 if (args is ["migrate", ..]) return 0;
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
+app.UseCors();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapHealth();
 app.MapApiReference();
+
+var api = app.MapGroup("/api").RequireAuthorization();
+api.MapCurrentUser();
 
 app.Run();
 return 0;

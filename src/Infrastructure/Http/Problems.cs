@@ -20,7 +20,9 @@ public static class Problems
             var problem = ctx.ProblemDetails;
             var http = ctx.HttpContext;
             problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
-            problem.Detail ??= DefaultDetail(problem.Status ?? http.Response.StatusCode, http.Request);
+            var status = problem.Status ?? http.Response.StatusCode;
+            problem.Detail ??= DefaultDetail(status, http.Request);
+            problem.Type ??= status == StatusCodes.Status429TooManyRequests ? "https://www.rfc-editor.org/rfc/rfc6585#section-4" : "about:blank";
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
         // Binding failures throw, so the exception handler can say which parameter was wrong.
@@ -60,7 +62,8 @@ public static class Problems
 /// Turns exceptions into problem responses: the framework's BadHttpRequestException keeps its 4xx status with a
 /// message a client can act on; anything else is a 500 that reveals nothing but the trace id.
 /// </summary>
-public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ApiExceptionHandler(
+    IProblemDetailsService problems, IEnumerable<IUnhandledExceptionObserver> observers, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
@@ -78,6 +81,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         else
         {
             LogUnhandled(logger, exception, http.Request.Method, http.Request.Path);
+            Notify(http, exception);
             problem = new ProblemDetails
             {
                 Status = StatusCodes.Status500InternalServerError,
@@ -93,6 +97,22 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    private void Notify(HttpContext http, Exception exception)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                observer.OnUnhandled(http, exception);
+            }
+            catch (Exception e)
+            {
+                // Recording an error must never turn into a second one for the client.
+                LogObserverFailed(logger, e, observer.GetType().Name);
+            }
+        }
     }
 
     private static ProblemDetails Describe(BadHttpRequestException e)
@@ -169,6 +189,18 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
     [GeneratedRegex("""missing required properties including: (?<names>.*)\.""")]
     private static partial Regex MissingRequired();
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unhandled-exception observer {Observer} failed")]
+    private static partial void LogObserverFailed(ILogger logger, Exception exception, string observer);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}
+
+/// <summary>
+/// Told about every unhandled exception before its 500 response is written (the Errors slice records them).
+/// Implementations must return at once (queue the work) and must not throw.
+/// </summary>
+public interface IUnhandledExceptionObserver
+{
+    void OnUnhandled(HttpContext context, Exception exception);
 }

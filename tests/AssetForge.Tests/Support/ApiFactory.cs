@@ -4,6 +4,9 @@ using Npgsql;
 
 namespace AssetForge.Tests.Support;
 
+/// <summary>A signed-in caller: its HTTP client (bearer token attached), users row id and token subject.</summary>
+public sealed record TestUser(HttpClient Client, Guid Id, string Subject, bool IsAdmin);
+
 /// <summary>
 /// The real application (Program) over an in-memory server, against its own freshly migrated database.
 /// One per test class (IClassFixture); tests arrange and assert over HTTP and, where the contract speaks of
@@ -35,7 +38,24 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Logging:Format", "text");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Jobs:Enabled", "false"); // tests run jobs explicitly
-        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in Tokens.HostSettings.Concat(Settings)) builder.UseSetting(key, value);
+    }
+
+    /// <summary>A client that sends <paramref name="token"/> as its bearer token.</summary>
+    public HttpClient ClientWith(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A new user, signed in: the first request provisions their row and tells us its id.</summary>
+    public async Task<TestUser> SignInAsync(bool admin = false)
+    {
+        var subject = Tokens.NewSubject();
+        var client = ClientWith(admin ? Tokens.Admin(subject) : Tokens.Member(subject));
+        var me = await (await client.GetAsync("/api/me")).AssertStatusAsync(System.Net.HttpStatusCode.OK);
+        return new TestUser(client, me.GetProperty("id").GetGuid(), subject, admin);
     }
 
     async Task IAsyncLifetime.DisposeAsync()

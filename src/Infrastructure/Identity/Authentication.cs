@@ -1,0 +1,93 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AssetForge.Infrastructure.Identity;
+
+/// <summary>
+/// JWT bearer authentication configured from the standard section Authentication:Schemes:Bearer (what
+/// `dotnet user-jwts` writes: ValidIssuer, ValidAudiences, SigningKeys, or Authority for OIDC providers),
+/// plus two additions for providers that publish ES256 keys without OIDC discovery (Privy, for one):
+/// Authentication:Schemes:Bearer:JwksUrl and Authentication:Schemes:Bearer:PublicKeyPem.
+/// A validated token's subject is resolved to a users row (created on first sight) and its role.
+/// </summary>
+public static class Authentication
+{
+    public const string AdminPolicy = "admin";
+    private const string Section = "Authentication:Schemes:Bearer";
+
+    public static IServiceCollection AddAssetForgeAuthentication(this IServiceCollection services)
+    {
+        services.AddMemoryCache(o => o.SizeLimit = 100_000);
+        services.AddSingleton<UserDirectory>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .PostConfigure<IConfiguration>((options, configuration) => Configure(options, configuration.GetSection(Section)));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(CurrentUser.AdminClaim, "true"));
+        return services;
+    }
+
+    private static void Configure(JwtBearerOptions options, IConfigurationSection section)
+    {
+        // Keep the token's own claim names ("sub", "role") instead of the WS-Federation URIs.
+        options.MapInboundClaims = false;
+        var parameters = options.TokenValidationParameters;
+        parameters.NameClaimType = "sub";
+        parameters.RoleClaimType = "role";
+        parameters.ClockSkew = TimeSpan.FromSeconds(30);
+        parameters.RequireExpirationTime = true;
+
+        if (section["PublicKeyPem"] is { Length: > 0 } pem)
+        {
+            var key = ECDsa.Create();
+            key.ImportFromPem(pem);
+            parameters.IssuerSigningKeys = (parameters.IssuerSigningKeys ?? []).Append(new ECDsaSecurityKey(key)).ToList();
+        }
+
+        if (section["JwksUrl"] is { Length: > 0 } jwksUrl && options.ConfigurationManager is null)
+        {
+            options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+                jwksUrl, new JwksRetriever(), new HttpDocumentRetriever(options.Backchannel ?? new HttpClient()) { RequireHttps = options.RequireHttpsMetadata });
+        }
+
+        options.Events ??= new JwtBearerEvents();
+        options.Events.OnTokenValidated = AttachUserAsync;
+    }
+
+    /// <summary>Turns a valid token into our user: provisions the users row on first sight and decides the role.</summary>
+    private static async Task AttachUserAsync(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        var subject = principal.FindFirstValue("sub");
+        if (string.IsNullOrEmpty(subject) || subject.Length > 255)
+        {
+            context.Fail("The token has no usable subject.");
+            return;
+        }
+
+        var directory = context.HttpContext.RequestServices.GetRequiredService<UserDirectory>();
+        var user = await directory.ResolveAsync(subject, principal.FindFirstValue("email"), principal.FindFirstValue("name"),
+            context.HttpContext.RequestAborted);
+        var isAdmin = principal.IsInRole("admin") || string.Equals(user.Role, "admin", StringComparison.OrdinalIgnoreCase);
+
+        var identity = new ClaimsIdentity(
+            [new Claim(CurrentUser.IdClaim, user.Id.ToString()), new Claim(CurrentUser.AdminClaim, isAdmin ? "true" : "false")]);
+        principal.AddIdentity(identity);
+    }
+
+    /// <summary>Fetches a bare JWKS document (no OIDC discovery) and presents its keys as a configuration.</summary>
+    private sealed class JwksRetriever : IConfigurationRetriever<OpenIdConnectConfiguration>
+    {
+        public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
+        {
+            var json = await retriever.GetDocumentAsync(address, cancel);
+            var configuration = new OpenIdConnectConfiguration();
+            foreach (var key in new JsonWebKeySet(json).GetSigningKeys()) configuration.SigningKeys.Add(key);
+            return configuration;
+        }
+    }
+}
