@@ -1,3 +1,4 @@
+using AssetForge.Features.Assets;
 using AssetForge.Features.Users;
 using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
@@ -10,6 +11,7 @@ var configuration = builder.Configuration;
 builder.AddAssetForgeLogging();
 builder.Services.AddAssetForgeJson();
 builder.Services.AddAssetForgeProblems();
+builder.Services.AddAssetForgeValidation();
 builder.Services.AddAssetForgeDatabase();
 builder.Services.AddAssetForgeOpenApi();
 builder.Services.AddAssetForgeAuthentication();
@@ -21,6 +23,7 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
     configuration.GetValue(RequestBodyLimitMiddleware.ConfigKey, RequestBodyLimitMiddleware.DefaultLimit));
 
 builder.Services.AddJsonContext(UsersJsonContext.Default);
+builder.Services.AddAssets();
 
 var app = builder.Build();
 
@@ -42,6 +45,7 @@ app.MapApiReference();
 
 var api = app.MapGroup("/api").RequireAuthorization();
 api.MapCurrentUser();
+api.MapAssets();
 
 app.Run();
 return 0;

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -10,39 +12,85 @@ public static class ApiReference
     private const string Bearer = "Bearer";
 
     public static IServiceCollection AddAssetForgeOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
+        services.AddOpenApi(o => SchemaNames(o)
+            .AddSchemaTransformer((schema, context, _) =>
             {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                BearerFormat = "JWT",
-                Description = "A JWT whose `sub` is the auth provider's user id; see the README's Authentication section.",
-            };
-            document.Info = new OpenApiInfo
+                // Timestamps are written by a custom converter, which hides their type from the schema exporter.
+                var type = context.JsonTypeInfo.Type;
+                if (type == typeof(DateTimeOffset) || type == typeof(DateTimeOffset?))
+                {
+                    schema.Type = type == typeof(DateTimeOffset) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+                    schema.Format = "date-time";
+                }
+                return Task.CompletedTask;
+            })
+            .AddDocumentTransformer((document, _, _) =>
             {
-                Title = "AssetForge API",
-                Version = "v1",
-                Description = "Persistence API for AI asset generation: generation pipelines and their stages, " +
-                              "asset material variants with statistics, and API errors with hourly aggregations. " +
-                              "Errors are application/problem+json (RFC 9457); lists page by opaque cursor or by offset; " +
-                              "single resources carry an ETag that PATCH/PUT/DELETE accept as If-Match.",
-            };
-            return Task.CompletedTask;
-        }).AddOperationTransformer((operation, context, _) =>
+                document.Info = new OpenApiInfo
+                {
+                    Title = "AssetForge API",
+                    Version = "v1",
+                    Description = "Persistence API for AI asset generation: generation pipelines and their stages, " +
+                                  "asset material variants with statistics, and API errors with hourly aggregations. " +
+                                  "Errors are application/problem+json (RFC 9457); lists page by opaque cursor or by offset; " +
+                                  "single resources carry an ETag that PATCH/PUT/DELETE accept as If-Match.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "A JWT whose `sub` is the auth provider's user id; see the README's Authentication section.",
+                };
+                return Task.CompletedTask;
+            })
+            .AddOperationTransformer(async (operation, context, ct) =>
+            {
+                DescribeSecurity(operation, context);
+                await DescribeProblemsAsync(operation, context, ct);
+            }));
+
+    /// <summary>Slices nest their types (CreatePipeline.Request): name schemas after both, so they never collide.</summary>
+    private static OpenApiOptions SchemaNames(OpenApiOptions options)
+    {
+        options.CreateSchemaReferenceId = info =>
+            info.Type.IsNested && !info.Type.IsGenericType && info.Type.DeclaringType is { } outer
+                ? outer.Name + info.Type.Name
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(info);
+        return options;
+    }
+
+    /// <summary>Which operations need a token, and what happens without one, from the endpoint's own metadata.</summary>
+    private static void DescribeSecurity(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        if (!metadata.OfType<IAuthorizeData>().Any() || metadata.OfType<IAllowAnonymous>().Any()) return;
+        operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] }];
+        operation.Responses ??= new OpenApiResponses();
+        operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Missing, expired or invalid bearer token." });
+        if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == Identity.Authentication.AdminPolicy))
+            operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The route is for admins." });
+    }
+
+    /// <summary>Every error answer is problem+json: say so for 4xx/5xx responses that endpoints declare bare.</summary>
+    private static async Task DescribeProblemsAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        if (operation.Responses is not { Count: > 0 } responses) return;
+        foreach (var (code, response) in responses)
         {
-            // Say which operations need a token (and what happens without one), from the endpoint's own metadata.
-            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-            if (!metadata.OfType<IAuthorizeData>().Any() || metadata.OfType<IAllowAnonymous>().Any()) return Task.CompletedTask;
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] }];
-            operation.Responses ??= new OpenApiResponses();
-            operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Missing, expired or invalid bearer token." });
-            if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == Identity.Authentication.AdminPolicy))
-                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The route is for admins." });
-            return Task.CompletedTask;
-        }));
+            if (code.Length != 3 || code[0] is not ('4' or '5') || response is not OpenApiResponse { Content: null or { Count: 0 } } bare)
+                continue;
+            var document = context.Document!;
+            if (document.Components?.Schemas?.ContainsKey(nameof(ProblemDetails)) != true)
+                document.AddComponent<IOpenApiSchema>(nameof(ProblemDetails), await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, ct));
+            bare.Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(nameof(ProblemDetails), document) },
+            };
+        }
+    }
 
     public static IEndpointRouteBuilder MapApiReference(this IEndpointRouteBuilder app)
     {

@@ -36,6 +36,7 @@ public static class JsonSetup
         options.PropertyNameCaseInsensitive = false;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.RespectNullableAnnotations = true;
+        options.NumberHandling = JsonNumberHandling.Strict; // "5" is not a number
         options.Converters.Add(new UtcDateTimeOffsetConverter());
         options.TypeInfoResolverChain.Insert(0, InfrastructureJsonContext.Default);
     }

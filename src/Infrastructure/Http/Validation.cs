@@ -37,6 +37,14 @@ public static class ValidationExtensions
     public static RouteHandlerBuilder Validate<T>(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem();
 
+    /// <summary>Messages name fields as clients send them ("'name' must not be empty.").</summary>
+    public static IServiceCollection AddAssetForgeValidation(this IServiceCollection services)
+    {
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
+            member is null ? null : char.ToLowerInvariant(member.Name[0]) + member.Name[1..];
+        return services;
+    }
+
     /// <summary>Registers a validator explicitly (assembly scanning does not survive trimming).</summary>
     public static IServiceCollection AddValidator<T, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(
         this IServiceCollection services)
