@@ -32,8 +32,12 @@ public static class Database
     public static void Configure(NpgsqlSlimDataSourceBuilder builder)
     {
         var csb = builder.ConnectionStringBuilder;
-        // Every statement we send is static SQL with positional parameters: let Npgsql prepare the hot ones.
-        if (csb.MaxAutoPrepare == 0) csb.MaxAutoPrepare = 64;
+        // Defaults for what the connection string leaves unsaid (an explicit value always wins):
+        // every statement is static SQL with positional parameters, so let Npgsql prepare the hot ones;
+        if (!csb.ContainsKey("Max Auto Prepare")) csb.MaxAutoPrepare = 64;
+        // and we never change session state (no SET, no temp tables; advisory locks are released in
+        // `finally`), so skip the reset statements Npgsql would otherwise run on every pooled checkout.
+        if (!csb.ContainsKey("No Reset On Close")) csb.NoResetOnClose = true;
         if (string.IsNullOrEmpty(csb.ApplicationName)) csb.ApplicationName = "assetforge-api";
         builder.EnableArrays();
         builder.EnableJsonTypes();
