@@ -55,4 +55,31 @@ internal static class PipelineKit
             (object?)completedAt ?? DBNull.Value, (object?)expiresAt ?? DBNull.Value, currentStage, meshyTaskId);
         return id;
     }
+
+    /// <summary>
+    /// Starts every request while a test transaction holds the pipeline's row lock, waits until they are all queued
+    /// behind it in PostgreSQL, then lets them go at once: the writes really race instead of trickling in one by one.
+    /// </summary>
+    public static async Task<HttpResponseMessage[]> RaceAsync(NpgsqlDataSource db, Guid pipelineId,
+        IReadOnlyList<Func<Task<HttpResponseMessage>>> requests)
+    {
+        await using var blocker = await db.OpenConnectionAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("SELECT 1 FROM generation_pipelines WHERE id = $1 FOR UPDATE", blocker, transaction))
+        {
+            hold.Parameters.Add(new NpgsqlParameter { Value = pipelineId });
+            await hold.ExecuteNonQueryAsync();
+        }
+        var tasks = requests.Select(r => Task.Run(r)).ToArray();
+        for (var polls = 0; ; polls++)
+        {
+            var waiting = await db.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            if (waiting >= requests.Count || tasks.Any(t => t.IsCompleted)) break; // a finished request did not queue: assertions will say why
+            if (polls > 3000) throw new Xunit.Sdk.XunitException($"Only {waiting} of {requests.Count} requests ever queued behind the lock.");
+            await Task.Delay(10);
+        }
+        await transaction.RollbackAsync();
+        return await Task.WhenAll(tasks);
+    }
 }
