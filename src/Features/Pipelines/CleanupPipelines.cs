@@ -22,7 +22,8 @@ public static partial class CleanupPipelines
     {
         public Validator()
         {
-            RuleFor(r => r.OlderThan).NotNull().Must(t => t <= DateTimeOffset.UtcNow).When(r => r.OlderThan is not null)
+            RuleFor(r => r.OlderThan).NotNull();
+            RuleFor(r => r.OlderThan).Must(t => t <= DateTimeOffset.UtcNow).When(r => r.OlderThan is not null)
                 .WithMessage("'{PropertyName}' must not be in the future.");
         }
     }
