@@ -19,7 +19,7 @@ public static partial class ListExpiredPipelines
     {
         if (!QueryValues.TryLimit(limit, out var pageSize, out var invalid)) return invalid!;
         var after = Start;
-        if (cursor is not null && !codec.TryDecode(cursor, Scope, out after))
+        if (!string.IsNullOrEmpty(cursor) && !codec.TryDecode(cursor, Scope, out after))
             return Problems.Validation("cursor", "The cursor is malformed, or was issued for another list.");
 
         var rows = await ListAsync(db, after.CreatedAt, after.Id, pageSize + 1, ct);

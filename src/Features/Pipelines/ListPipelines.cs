@@ -40,7 +40,7 @@ public static partial class ListPipelines
         var owner = user.IsAdmin ? requestedUser : user.Id;
         var scope = $"pipelines|user={owner?.ToString() ?? "*"}|status={string.Join(',', statuses.Select(PgEnumLabels<PipelineStatus>.Of))}";
         var after = Start;
-        if (cursor is not null && !codec.TryDecode(cursor, scope, out after))
+        if (!string.IsNullOrEmpty(cursor) && !codec.TryDecode(cursor, scope, out after))
             return Problems.Validation("cursor", "The cursor is malformed, or was issued for other filters.");
 
         var filter = statuses.Count == 0 ? AllStatuses : statuses.ToArray();

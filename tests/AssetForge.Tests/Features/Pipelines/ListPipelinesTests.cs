@@ -62,6 +62,8 @@ public sealed class ListPipelinesTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.False(page.GetProperty("data")[0].TryGetProperty("stages", out _)); // lists carry summaries
 
         await (await user.Client.GetAsync($"/api/pipelines?userId={user.Id}")).AssertStatusAsync(HttpStatusCode.OK);
+        var emptyCursor = await (await user.Client.GetAsync("/api/pipelines?cursor=")).AssertStatusAsync(HttpStatusCode.OK); // first page
+        Assert.Equal(3, emptyCursor.GetProperty("data").GetArrayLength());
         await (await user.Client.GetAsync($"/api/pipelines?userId={other.Id}")).AssertProblemAsync(HttpStatusCode.Forbidden);
     }
 
