@@ -1,0 +1,66 @@
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Pipelines;
+
+/// <summary>
+/// POST /api/pipelines/cleanup (admin): <c>{ olderThan }</c> deletes the terminal pipelines (completed, failed,
+/// cancelled) whose completed_at is before it, stages included, in batches of Pipelines:JobBatchSize so no statement
+/// holds thousands of row locks; answers <c>{ deleted }</c> with the number of pipelines really deleted. The
+/// retention job runs the same statement.
+/// </summary>
+public static partial class CleanupPipelines
+{
+    public sealed record Request(DateTimeOffset? OlderThan);
+
+    public sealed record Response(long Deleted);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.OlderThan).NotNull();
+            RuleFor(r => r.OlderThan).Must(t => t <= DateTimeOffset.UtcNow).When(r => r.OlderThan is not null)
+                .WithMessage("'{PropertyName}' must not be in the future.");
+        }
+    }
+
+    public static async Task<Ok<Response>> HandleAsync(Request request, NpgsqlDataSource db, PipelineMaintenance settings,
+        CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var deleted = await DeleteTerminalAsync(connection, request.OlderThan!.Value, settings.BatchSize, ct);
+        return TypedResults.Ok(new Response(deleted));
+    }
+
+    /// <summary>Deletes batch after batch until one comes back short; returns the pipelines deleted.</summary>
+    public static async Task<long> DeleteTerminalAsync(NpgsqlConnection connection, DateTimeOffset completedBefore, int batchSize,
+        CancellationToken ct)
+    {
+        long total = 0;
+        int deleted;
+        do
+        {
+            deleted = await DeleteBatchAsync(connection, completedBefore, batchSize, ct);
+            total += deleted;
+        }
+        while (deleted == batchSize);
+        return total;
+    }
+
+    // SKIP LOCKED: a pipeline someone is writing right now is left for the next batch or run.
+    [Execute($"""
+        DELETE FROM generation_pipelines p
+        USING (SELECT id FROM generation_pipelines
+               WHERE status IN {PipelineSql.Terminal} AND completed_at < $1
+               ORDER BY completed_at
+               LIMIT $2
+               FOR UPDATE SKIP LOCKED) doomed
+        WHERE p.id = doomed.id
+        """)]
+    private static partial Task<int> DeleteBatchAsync(NpgsqlConnection connection, DateTimeOffset completedBefore, int batchSize,
+        CancellationToken ct);
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Pipelines;
+
+/// <summary>
+/// POST /api/pipelines: a pipeline and its ordered stages, written by one statement (one transaction, one round
+/// trip together with the read-back). Members create for themselves; admins may name another <c>userId</c>.
+/// </summary>
+public static partial class CreatePipeline
+{
+    public const int MaxStages = 20;
+    public const int MaxJsonBytes = 64 * 1024;
+
+    public sealed record Request(
+        JsonElement Config, Stage[] Stages, Guid? AssetId = null, string? MeshyTaskId = null, string? RiggingTaskId = null,
+        DateTimeOffset? ExpiresAt = null, Guid? UserId = null);
+
+    public sealed record Stage(string Name);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Config).Must(c => Rules.IsSmallObject(c, MaxJsonBytes))
+                .WithMessage($"'{{PropertyName}}' must be a JSON object of at most {MaxJsonBytes / 1024} KB.");
+            RuleFor(r => r.Stages).Cascade(CascadeMode.Stop).NotEmpty()
+                .Must(s => s.Length <= MaxStages).WithMessage($"'{{PropertyName}}' must have between 1 and {MaxStages} stages.")
+                .Must(s => s.Select(x => x?.Name).Distinct(StringComparer.Ordinal).Count() == s.Length)
+                .WithMessage("Stage names must be unique.");
+            RuleForEach(r => r.Stages).NotNull().ChildRules(stage =>
+                stage.RuleFor(s => s.Name).NotEmpty().MaximumLength(100));
+            RuleFor(r => r.MeshyTaskId).NotEmpty().MaximumLength(255).When(r => r.MeshyTaskId is not null);
+            RuleFor(r => r.RiggingTaskId).NotEmpty().MaximumLength(255).When(r => r.RiggingTaskId is not null);
+            RuleFor(r => r.ExpiresAt).Must(e => e > DateTimeOffset.UtcNow).When(r => r.ExpiresAt is not null)
+                .WithMessage("'{PropertyName}' must be in the future.");
+        }
+    }
+
+    public static async Task<Results<Created<Pipeline>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        Request request, CurrentUser user, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
+    {
+        var owner = request.UserId ?? user.Id;
+        if (!user.MayAccess(owner))
+            return Problems.Status(StatusCodes.Status403Forbidden, "Only admins may create pipelines for another user.");
+
+        var id = Guid.CreateVersion7();
+        var stageIds = request.Stages.Select(_ => Guid.CreateVersion7()).ToArray();
+        var names = request.Stages.Select(s => s.Name).ToArray();
+        (bool Created, PipelineRow? Row, List<StageRow> Stages) result;
+        try
+        {
+            result = await InsertAsync(db, id, user.Id, user.IsAdmin, owner, request.AssetId, request.Config,
+                request.MeshyTaskId, request.RiggingTaskId, request.ExpiresAt, stageIds, names, ct);
+        }
+        catch (PostgresException e) when (e.IsForeignKeyViolation("generation_pipelines_user_id_fkey"))
+        {
+            return Problems.Validation("userId", "No user has this id.");
+        }
+        catch (PostgresException e) when (e.IsForeignKeyViolation("generation_pipelines_asset_id_fkey"))
+        {
+            return UnknownAsset(); // deleted while we inserted
+        }
+
+        if (!result.Created || result.Row is null) return UnknownAsset();
+        ETags.Set(response, result.Row.Version);
+        return TypedResults.Created($"/api/pipelines/{id}", result.Row.ToResponse(result.Stages));
+    }
+
+    private static ValidationProblem UnknownAsset() =>
+        Problems.Validation("assetId", "No asset with this id is yours to use."); // same words whether it exists or not
+
+    // The asset check sits in the INSERT's WHERE, so a pipeline never points at an asset its caller may not use;
+    // stage_order is the stage's 0-based position in the request. expires_at defaults to 24 h on the database clock.
+    [Query("""
+        WITH pipeline AS (
+            INSERT INTO generation_pipelines (id, user_id, asset_id, config, meshy_task_id, rigging_task_id, expires_at)
+            SELECT $1, $4, $5, $6, $7, $8, COALESCE($9, now() + interval '24 hours')
+            WHERE $5::uuid IS NULL OR EXISTS (SELECT FROM assets a WHERE a.id = $5 AND (a.owner_id = $2 OR $3))
+            RETURNING id
+        ), stages AS (
+            INSERT INTO pipeline_stages (id, pipeline_id, stage_name, stage_order)
+            SELECT stage.id, pipeline.id, stage.name, stage.position - 1
+            FROM pipeline, unnest($10::uuid[], $11::text[]) WITH ORDINALITY AS stage (id, name, position)
+        )
+        SELECT EXISTS (SELECT FROM pipeline)
+        """, PipelineSql.Visible, PipelineSql.VisibleStages)]
+    private static partial Task<(bool, PipelineRow?, List<StageRow>)> InsertAsync(NpgsqlDataSource db, Guid id, Guid userId,
+        bool isAdmin, Guid ownerId, Guid? assetId, JsonElement config, string? meshyTaskId, string? riggingTaskId,
+        DateTimeOffset? expiresAt, Guid[] stageIds, string[] stageNames, CancellationToken ct);
+}

@@ -1,0 +1,44 @@
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Pipelines;
+
+/// <summary>DELETE /api/pipelines/{id}: 204; its stages go with it (ON DELETE CASCADE). Honours If-Match.</summary>
+public static partial class DeletePipeline
+{
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> HandleAsync(Guid id, CurrentUser user,
+        NpgsqlDataSource db, HttpRequest request, CancellationToken ct)
+    {
+        return await DeleteAsync(db, id, user.Id, user.IsAdmin, ETags.IfMatch(request), ct) switch
+        {
+            204 => TypedResults.NoContent(),
+            404 => TypedResults.NotFound(),
+            _ => PipelineWrites.Stale(),
+        };
+    }
+
+    // One statement tells "not there (or not yours)" from "changed since you read it": target is the locked row.
+    [Query("""
+        WITH target AS (
+            SELECT id, xmin::text::bigint AS version
+            FROM generation_pipelines
+            WHERE id = $1 AND (user_id = $2 OR $3)
+            FOR UPDATE
+        ), deleted AS (
+            DELETE FROM generation_pipelines p
+            USING target t
+            WHERE p.id = t.id AND ($4::bigint IS NULL OR t.version = $4)
+            RETURNING p.id
+        )
+        SELECT CASE
+            WHEN EXISTS (SELECT FROM deleted) THEN 204
+            WHEN NOT EXISTS (SELECT FROM target) THEN 404
+            ELSE 412
+        END
+        """)]
+    private static partial Task<int> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, long? ifMatch,
+        CancellationToken ct);
+}

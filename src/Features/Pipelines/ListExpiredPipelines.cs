@@ -1,0 +1,39 @@
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Pipelines;
+
+/// <summary>
+/// GET /api/pipelines/expired?cursor=&amp;limit= (admin): running pipelines past expires_at, the ones the expiry job
+/// fails next. Most overdue first, keyset-paged on (expires_at, id) through the partial index on expires_at.
+/// </summary>
+public static partial class ListExpiredPipelines
+{
+    private const string Scope = "pipelines-expired";
+    private static readonly Keyset Start = new(DateTimeOffset.MinValue, Guid.Empty);
+
+    public static async Task<Results<Ok<CursorPage<PipelineSummary>>, ValidationProblem>> HandleAsync(string? cursor, string? limit,
+        NpgsqlDataSource db, CursorCodec codec, CancellationToken ct)
+    {
+        if (!QueryValues.TryLimit(limit, out var pageSize, out var invalid)) return invalid!;
+        var after = Start;
+        if (!string.IsNullOrEmpty(cursor) && !codec.TryDecode(cursor, Scope, out after))
+            return Problems.Validation("cursor", "The cursor is malformed, or was issued for another list.");
+
+        var rows = await ListAsync(db, after.CreatedAt, after.Id, pageSize + 1, ct);
+        // The keyset's timestamp is expires_at here: this list is ordered by it.
+        return TypedResults.Ok(Paging.ToCursorPage(rows, pageSize, r => r.ToSummary(), r => new Keyset(r.ExpiresAt!.Value, r.Id), codec, Scope));
+    }
+
+    [Query($"""
+        SELECT {PipelineRow.Columns}
+        FROM generation_pipelines
+        WHERE status IN {PipelineSql.Running} AND expires_at < now() AND (expires_at, id) > ($1, $2)
+        ORDER BY expires_at, id
+        LIMIT $3
+        """)]
+    private static partial Task<List<PipelineRow>> ListAsync(NpgsqlDataSource db, DateTimeOffset afterExpiresAt, Guid afterId,
+        int limit, CancellationToken ct);
+}

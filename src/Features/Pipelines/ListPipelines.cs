@@ -1,0 +1,74 @@
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Pipelines;
+
+/// <summary>
+/// GET /api/pipelines?status=&amp;userId=&amp;cursor=&amp;limit=: newest first, keyset-paged on (created_at, id).
+/// Members list their own pipelines; admins everyone's, or one user's with userId. The cursor is bound to the
+/// filters it was issued for, so the filters are kept across pages and a cursor replayed with others is a 400.
+/// </summary>
+public static partial class ListPipelines
+{
+    private static readonly PipelineStatus[] AllStatuses = Enum.GetValues<PipelineStatus>();
+
+    // The first page starts "after" a position no row reaches, so every page runs the same statement and its
+    // row comparison stays an index condition, prepared or not.
+    private static readonly Keyset Start = new(DateTimeOffset.MaxValue, Guid.AllBitsSet);
+
+    public static async Task<Results<Ok<CursorPage<PipelineSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        string[]? status, string? userId, string? cursor, string? limit, CurrentUser user, NpgsqlDataSource db, CursorCodec codec,
+        CancellationToken ct)
+    {
+        if (!QueryValues.TryLimit(limit, out var pageSize, out var invalid)) return invalid!;
+        if (!QueryValues.TryGuid(userId, "userId", out var requestedUser, out invalid)) return invalid!;
+        if (requestedUser is { } other && !user.MayAccess(other))
+            return Problems.Status(StatusCodes.Status403Forbidden, "Only admins may list another user's pipelines.");
+
+        var statuses = new SortedSet<PipelineStatus>();
+        foreach (var label in status ?? [])
+        {
+            if (!PgEnumLabels<PipelineStatus>.TryParse(label, out var value))
+                return Problems.Validation("status", $"'{label}' is not a pipeline status; use one of: {string.Join(", ", PgEnumLabels<PipelineStatus>.All)}.");
+            statuses.Add(value);
+        }
+
+        // Members are always scoped to themselves; admins to the userId they asked for, or to everyone.
+        var owner = user.IsAdmin ? requestedUser : user.Id;
+        var scope = $"pipelines|user={owner?.ToString() ?? "*"}|status={string.Join(',', statuses.Select(PgEnumLabels<PipelineStatus>.Of))}";
+        var after = Start;
+        if (!string.IsNullOrEmpty(cursor) && !codec.TryDecode(cursor, scope, out after))
+            return Problems.Validation("cursor", "The cursor is malformed, or was issued for other filters.");
+
+        var filter = statuses.Count == 0 ? AllStatuses : statuses.ToArray();
+        var rows = owner is { } ownerId
+            ? await ForUserAsync(db, ownerId, filter, after.CreatedAt, after.Id, pageSize + 1, ct)
+            : await ForEveryoneAsync(db, filter, after.CreatedAt, after.Id, pageSize + 1, ct);
+        return TypedResults.Ok(Paging.ToCursorPage(rows, pageSize, r => r.ToSummary(), r => new Keyset(r.CreatedAt, r.Id), codec, scope));
+    }
+
+    // Served by generation_pipelines_user_created_idx: user_id and the row comparison are its index condition.
+    [Query($"""
+        SELECT {PipelineRow.Columns}
+        FROM generation_pipelines
+        WHERE user_id = $1 AND status = ANY($2) AND (created_at, id) < ($3, $4)
+        ORDER BY created_at DESC, id DESC
+        LIMIT $5
+        """)]
+    private static partial Task<List<PipelineRow>> ForUserAsync(NpgsqlDataSource db, Guid userId, PipelineStatus[] statuses,
+        DateTimeOffset afterCreatedAt, Guid afterId, int limit, CancellationToken ct);
+
+    // Served by generation_pipelines_created_idx.
+    [Query($"""
+        SELECT {PipelineRow.Columns}
+        FROM generation_pipelines
+        WHERE status = ANY($1) AND (created_at, id) < ($2, $3)
+        ORDER BY created_at DESC, id DESC
+        LIMIT $4
+        """)]
+    private static partial Task<List<PipelineRow>> ForEveryoneAsync(NpgsqlDataSource db, PipelineStatus[] statuses,
+        DateTimeOffset afterCreatedAt, Guid afterId, int limit, CancellationToken ct);
+}

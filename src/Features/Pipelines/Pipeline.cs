@@ -1,0 +1,83 @@
+using System.Text.Json;
+using AssetForge.Infrastructure.Data;
+
+namespace AssetForge.Features.Pipelines;
+
+/// <summary>A generation_pipelines row with its row version: the ETag of the whole pipeline, stages included.</summary>
+[DbRow]
+public sealed partial record PipelineRow(
+    Guid Id, Guid UserId, Guid? AssetId, JsonElement Config, PipelineStatus Status, int Progress, string? CurrentStage,
+    string? Error, string? ErrorStage, JsonElement? ErrorDetails, JsonElement Results, string? MeshyTaskId,
+    string? RiggingTaskId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
+    DateTimeOffset UpdatedAt, DateTimeOffset? ExpiresAt, [property: Column("xmin")] uint Version)
+{
+    /// <summary>The columns every pipeline query returns, in the order of the record.</summary>
+    public const string Columns = """
+        id, user_id, asset_id, config, status, progress, current_stage, error, error_stage, error_details, results,
+        meshy_task_id, rigging_task_id, created_at, started_at, completed_at, updated_at, expires_at, xmin
+        """;
+
+    public Pipeline ToResponse(IReadOnlyList<StageRow> stages) => new(Id, UserId, AssetId, Config, Status, Progress,
+        CurrentStage, Error, ErrorStage, ErrorDetails, Results, MeshyTaskId, RiggingTaskId, CreatedAt, StartedAt,
+        CompletedAt, UpdatedAt, ExpiresAt, stages.Select(s => s.ToResponse()).ToArray());
+
+    public PipelineSummary ToSummary() => new(Id, UserId, AssetId, Config, Status, Progress, CurrentStage, Error,
+        ErrorStage, ErrorDetails, Results, MeshyTaskId, RiggingTaskId, CreatedAt, StartedAt, CompletedAt, UpdatedAt, ExpiresAt);
+}
+
+/// <summary>A pipeline_stages row.</summary>
+[DbRow]
+public sealed partial record StageRow(
+    Guid Id, string StageName, int StageOrder, StageStatus Status, int Progress, JsonElement? Result, string? Error,
+    JsonElement? ErrorDetails, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int? Duration)
+{
+    public PipelineStage ToResponse() => new(Id, StageName, StageOrder, Status, Progress, Result, Error, ErrorDetails,
+        StartedAt, CompletedAt, Duration);
+}
+
+/// <summary>
+/// The statements every pipeline-scoped route ends with, so a write answers with exactly what it stored. They take
+/// $1 = pipeline id, $2 = caller, $3 = caller is admin: a member never sees another user's pipeline.
+/// </summary>
+public static class PipelineSql
+{
+    public const string Visible = $"""
+        SELECT {PipelineRow.Columns}
+        FROM generation_pipelines
+        WHERE id = $1 AND (user_id = $2 OR $3)
+        """;
+
+    public const string VisibleStages = """
+        SELECT s.id, s.stage_name, s.stage_order, s.status, s.progress, s.result, s.error, s.error_details,
+               s.started_at, s.completed_at, s.duration
+        FROM pipeline_stages s
+        JOIN generation_pipelines p ON p.id = s.pipeline_id
+        WHERE s.pipeline_id = $1 AND (p.user_id = $2 OR $3)
+        ORDER BY s.stage_order
+        """;
+
+    /// <summary>The states no transition leaves (SQL list, for WHERE clauses).</summary>
+    public const string Terminal = "('completed', 'failed', 'cancelled')";
+
+    /// <summary>The states a pipeline is still running in.</summary>
+    public const string Running = "('initializing', 'processing')";
+}
+
+/// <summary>A pipeline as the API shows it: the row, and its stages in order.</summary>
+public sealed record Pipeline(
+    Guid Id, Guid UserId, Guid? AssetId, JsonElement Config, PipelineStatus Status, int Progress, string? CurrentStage,
+    string? Error, string? ErrorStage, JsonElement? ErrorDetails, JsonElement Results, string? MeshyTaskId,
+    string? RiggingTaskId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
+    DateTimeOffset UpdatedAt, DateTimeOffset? ExpiresAt, IReadOnlyList<PipelineStage> Stages);
+
+/// <summary>A pipeline in a list: everything but its stages (GET /api/pipelines/{id} has them).</summary>
+public sealed record PipelineSummary(
+    Guid Id, Guid UserId, Guid? AssetId, JsonElement Config, PipelineStatus Status, int Progress, string? CurrentStage,
+    string? Error, string? ErrorStage, JsonElement? ErrorDetails, JsonElement Results, string? MeshyTaskId,
+    string? RiggingTaskId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
+    DateTimeOffset UpdatedAt, DateTimeOffset? ExpiresAt);
+
+/// <summary>One stage: <c>order</c> is its position in the create request (0-based), <c>durationMs</c> completed − started.</summary>
+public sealed record PipelineStage(
+    Guid Id, string Name, int Order, StageStatus Status, int Progress, JsonElement? Result, string? Error,
+    JsonElement? ErrorDetails, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int? DurationMs);

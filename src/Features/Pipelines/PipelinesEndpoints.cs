@@ -1,0 +1,75 @@
+using System.Text.Json.Serialization;
+using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
+
+namespace AssetForge.Features.Pipelines;
+
+public static class PipelinesEndpoints
+{
+    public static IServiceCollection AddPipelines(this IServiceCollection services)
+    {
+        services
+            .AddValidator<CreatePipeline.Request, CreatePipeline.Validator>()
+            .AddValidator<UpdatePipelineProgress.Request, UpdatePipelineProgress.Validator>()
+            .AddValidator<UpdatePipelineStatus.Request, UpdatePipelineStatus.Validator>()
+            .AddValidator<UpdatePipelineStage.Request, UpdatePipelineStage.Validator>()
+            .AddValidator<CleanupPipelines.Request, CleanupPipelines.Validator>()
+            .AddJsonContext(PipelinesJsonContext.Default)
+            .AddSingleton<PipelineMaintenance>();
+        services.AddSingleton<ExpirePipelinesJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpirePipelinesJob>());
+        services.AddSingleton<PipelineRetentionJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<PipelineRetentionJob>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapPipelines(this IEndpointRouteBuilder api)
+    {
+        // Literal segments (statistics, expired, cleanup, by-meshy-task) outrank {id} in routing; {id} has no
+        // constraint so that a malformed id is a 400 naming it rather than a 404.
+        var pipelines = api.MapGroup("/pipelines").WithTags("Pipelines");
+
+        pipelines.MapPost("/", CreatePipeline.HandleAsync).Validate<CreatePipeline.Request>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithName("CreatePipeline").WithSummary("Create a pipeline and its ordered stages in one transaction.");
+        pipelines.MapGet("/", ListPipelines.HandleAsync)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithName("ListPipelines").WithSummary("The caller's pipelines (admin: anyone's), newest first, by cursor; status may repeat.");
+        pipelines.MapGet("/statistics", GetPipelineStatistics.HandleAsync)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithName("GetPipelineStatistics").WithSummary("Counts by status, success rate and average duration (SQL aggregates).");
+        pipelines.MapGet("/expired", ListExpiredPipelines.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
+            .WithName("ListExpiredPipelines").WithSummary("Admin: running pipelines past expires_at, most overdue first.");
+        pipelines.MapPost("/cleanup", CleanupPipelines.HandleAsync).Validate<CleanupPipelines.Request>()
+            .RequireAuthorization(Authentication.AdminPolicy)
+            .WithName("CleanupPipelines").WithSummary("Admin: delete terminal pipelines completed before olderThan; returns how many.");
+        pipelines.MapGet("/by-meshy-task/{taskId}", GetPipelineByMeshyTask.HandleAsync)
+            .WithName("GetPipelineByMeshyTask").WithSummary("The newest pipeline with this Meshy task id, with its stages.");
+        pipelines.MapGet("/{id}", GetPipeline.HandleAsync)
+            .WithName("GetPipeline").WithSummary("One pipeline with its stages in order, and its ETag.");
+        pipelines.MapPatch("/{id}/progress", UpdatePipelineProgress.HandleAsync).Validate<UpdatePipelineProgress.Request>()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithName("UpdatePipelineProgress").WithSummary("Set progress (0..100) and the current stage of a running pipeline.");
+        pipelines.MapPatch("/{id}/status", UpdatePipelineStatus.HandleAsync).Validate<UpdatePipelineStatus.Request>()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithName("UpdatePipelineStatus").WithSummary("Move the pipeline through its state machine; final states are final (409).");
+        pipelines.MapPatch("/{id}/stages/{stageId}", UpdatePipelineStage.HandleAsync).Validate<UpdatePipelineStage.Request>()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithName("UpdatePipelineStage").WithSummary("Update one stage; the database clock stamps its start, end and duration.");
+        pipelines.MapDelete("/{id}", DeletePipeline.HandleAsync)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithName("DeletePipeline").WithSummary("Delete a pipeline and its stages.");
+        return api;
+    }
+}
+
+[JsonSerializable(typeof(CreatePipeline.Request), TypeInfoPropertyName = "CreatePipelineRequest")]
+[JsonSerializable(typeof(UpdatePipelineProgress.Request), TypeInfoPropertyName = "UpdatePipelineProgressRequest")]
+[JsonSerializable(typeof(UpdatePipelineStatus.Request), TypeInfoPropertyName = "UpdatePipelineStatusRequest")]
+[JsonSerializable(typeof(UpdatePipelineStage.Request), TypeInfoPropertyName = "UpdatePipelineStageRequest")]
+[JsonSerializable(typeof(CleanupPipelines.Request), TypeInfoPropertyName = "CleanupPipelinesRequest")]
+[JsonSerializable(typeof(CleanupPipelines.Response), TypeInfoPropertyName = "CleanupPipelinesResponse")]
+[JsonSerializable(typeof(Pipeline))]
+[JsonSerializable(typeof(CursorPage<PipelineSummary>))]
+[JsonSerializable(typeof(GetPipelineStatistics.Response), TypeInfoPropertyName = "GetPipelineStatisticsResponse")]
+internal sealed partial class PipelinesJsonContext : JsonSerializerContext;

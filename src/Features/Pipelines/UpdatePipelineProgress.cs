@@ -1,0 +1,69 @@
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Pipelines;
+
+/// <summary>
+/// PATCH /api/pipelines/{id}/progress: <c>{ progress 0..100, currentStage? }</c> on a running pipeline. The last
+/// write wins (a retried stage may go back); currentStage must name one of the pipeline's stages.
+/// </summary>
+public static partial class UpdatePipelineProgress
+{
+    public sealed record Request(int? Progress, string? CurrentStage = null);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Progress).NotNull().InclusiveBetween(0, 100);
+            RuleFor(r => r.CurrentStage).NotEmpty().MaximumLength(100).When(r => r.CurrentStage is not null);
+        }
+    }
+
+    public static async Task<Results<Ok<Pipeline>, NotFound, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        Guid id, Request request, CurrentUser user, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        var (outcome, row, stages) = await UpdateAsync(db, id, user.Id, user.IsAdmin, request.Progress!.Value,
+            request.CurrentStage, ETags.IfMatch(http.Request), ct);
+        return outcome switch
+        {
+            200 => PipelineWrites.Ok(http.Response, row!, stages),
+            404 => TypedResults.NotFound(),
+            412 => PipelineWrites.Stale(),
+            400 => PipelineWrites.UnknownStage("currentStage", stages),
+            _ => Problems.Status(StatusCodes.Status409Conflict, $"The pipeline is {PgEnumLabels<PipelineStatus>.Of(row!.Status)}: its progress can no longer change."),
+        };
+    }
+
+    // One statement decides: it locks the pipeline, so the version and status it judges are the ones it writes over,
+    // and answers with the HTTP status its outcome implies. The read-back runs in the same transaction.
+    [Query($"""
+        WITH target AS (
+            SELECT id, xmin::text::bigint AS version, status IN {PipelineSql.Running} AS running,
+                   ($5::text IS NULL OR EXISTS (SELECT FROM pipeline_stages s
+                                                WHERE s.pipeline_id = generation_pipelines.id AND s.stage_name = $5)) AS stage_known
+            FROM generation_pipelines
+            WHERE id = $1 AND (user_id = $2 OR $3)
+            FOR NO KEY UPDATE
+        ), updated AS (
+            UPDATE generation_pipelines p
+            SET progress = $4, current_stage = COALESCE($5, p.current_stage)
+            FROM target t
+            WHERE p.id = t.id AND ($6::bigint IS NULL OR t.version = $6) AND t.running AND t.stage_known
+            RETURNING p.id
+        )
+        SELECT CASE
+            WHEN EXISTS (SELECT FROM updated) THEN 200
+            WHEN NOT EXISTS (SELECT FROM target) THEN 404
+            WHEN $6::bigint IS NOT NULL AND (SELECT version FROM target) <> $6 THEN 412
+            WHEN NOT (SELECT stage_known FROM target) THEN 400
+            ELSE 409
+        END
+        """, PipelineSql.Visible, PipelineSql.VisibleStages)]
+    private static partial Task<(int, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
+        bool isAdmin, int progress, string? currentStage, long? ifMatch, CancellationToken ct);
+}

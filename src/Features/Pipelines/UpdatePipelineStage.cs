@@ -1,0 +1,117 @@
+using System.Text.Json;
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Pipelines;
+
+/// <summary>
+/// PATCH /api/pipelines/{id}/stages/{stageId}: a stage's status (pending → processing | skipped; processing →
+/// completed | failed | skipped; the last three final), progress, result, error and errorDetails. The database clock
+/// stamps startedAt (entering processing), completedAt and durationMs (entering a final state); completed sets
+/// progress to 100 unless the request gives one. The pipeline's updated_at, and so its ETag, moves with every stage
+/// write: If-Match takes the pipeline's ETag, and the answer is the whole pipeline.
+/// </summary>
+public static partial class UpdatePipelineStage
+{
+    public sealed record Request(
+        StageStatus? Status = null, int? Progress = null, JsonElement? Result = null, string? Error = null,
+        JsonElement? ErrorDetails = null);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r).Must(r => r.Status is not null || r.Progress is not null || r.Result is not null
+                                      || r.Error is not null || r.ErrorDetails is not null)
+                .WithName("body").OverridePropertyName("body")
+                .WithMessage("Give at least one of status, progress, result, error, errorDetails.");
+            RuleFor(r => r.Progress).InclusiveBetween(0, 100);
+            RuleFor(r => r.Error).MaximumLength(10_000);
+            RuleFor(r => r.Result).Must(d => Rules.IsSmall(d!.Value, CreatePipeline.MaxJsonBytes)).When(r => r.Result is not null)
+                .WithMessage("'{PropertyName}' must be at most 64 KB of JSON.");
+            RuleFor(r => r.ErrorDetails).Must(d => Rules.IsSmallObject(d!.Value, CreatePipeline.MaxJsonBytes)).When(r => r.ErrorDetails is not null)
+                .WithMessage("'{PropertyName}' must be a JSON object of at most 64 KB.");
+        }
+    }
+
+    /// <summary>Where each stage state may go next (the SQL below encodes the same table).</summary>
+    public static IReadOnlyList<StageStatus> NextStates(StageStatus from) => from switch
+    {
+        StageStatus.Pending => [StageStatus.Processing, StageStatus.Skipped],
+        StageStatus.Processing => [StageStatus.Completed, StageStatus.Failed, StageStatus.Skipped],
+        _ => [],
+    };
+
+    public static async Task<Results<Ok<Pipeline>, NotFound, ProblemHttpResult>> HandleAsync(
+        Guid id, Guid stageId, Request request, CurrentUser user, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        var (outcome, row, stages) = await UpdateAsync(db, id, user.Id, user.IsAdmin, stageId, request.Status, request.Progress,
+            request.Result, request.Error, request.ErrorDetails, ETags.IfMatch(http.Request), ct);
+        return outcome switch
+        {
+            200 => PipelineWrites.Ok(http.Response, row!, stages),
+            404 => TypedResults.NotFound(),
+            412 => PipelineWrites.Stale(),
+            _ => Problems.Status(StatusCodes.Status409Conflict, Conflict(row!, stages.First(s => s.Id == stageId), request.Status)),
+        };
+    }
+
+    private static string Conflict(PipelineRow pipeline, StageRow stage, StageStatus? to)
+    {
+        if (pipeline.Status is not (PipelineStatus.Initializing or PipelineStatus.Processing))
+            return $"The pipeline is {PgEnumLabels<PipelineStatus>.Of(pipeline.Status)}: its stages can no longer change.";
+        var label = PgEnumLabels<StageStatus>.Of(stage.Status);
+        var next = NextStates(stage.Status);
+        if (next.Count == 0) return $"Stage '{stage.StageName}' is {label}, which is final: it can no longer change.";
+        return $"Stage '{stage.StageName}' is {label}: it can move to {string.Join(", ", next.Select(PgEnumLabels<StageStatus>.Of))}, not {PgEnumLabels<StageStatus>.Of(to!.Value)}.";
+    }
+
+    // Lock order is always pipeline, then stage (target is joined before any stage row is written), so stage writes
+    // on one pipeline queue behind each other instead of deadlocking. The stage's own state is judged in the UPDATE's
+    // WHERE, which PostgreSQL re-evaluates on the newest row version after waiting: a stale snapshot cannot let an
+    // illegal transition through, and COALESCE keeps the fields this request does not set, so none is lost.
+    [Query($"""
+        WITH target AS (
+            SELECT id, xmin::text::bigint AS version, status IN {PipelineSql.Running} AS running
+            FROM generation_pipelines
+            WHERE id = $1 AND (user_id = $2 OR $3)
+            FOR NO KEY UPDATE
+        ), stage AS (
+            UPDATE pipeline_stages s
+            SET status = COALESCE($5, s.status),
+                progress = COALESCE($6, CASE WHEN $5 = 'completed' THEN 100 ELSE s.progress END),
+                result = COALESCE($7, s.result),
+                error = COALESCE($8, s.error),
+                error_details = COALESCE($9, s.error_details),
+                started_at = CASE WHEN $5 = 'processing' THEN now() ELSE s.started_at END,
+                completed_at = CASE WHEN $5 IN ('completed', 'failed', 'skipped') THEN now() ELSE s.completed_at END,
+                duration = CASE WHEN $5 IN ('completed', 'failed', 'skipped')
+                                THEN round(extract(epoch FROM now() - s.started_at) * 1000)::integer
+                                ELSE s.duration END
+            FROM target t
+            WHERE s.id = $4 AND s.pipeline_id = t.id
+              AND ($10::bigint IS NULL OR t.version = $10) AND t.running
+              AND CASE s.status WHEN 'pending' THEN $5 IS NULL OR $5 IN ('processing', 'skipped')
+                                WHEN 'processing' THEN $5 IS NULL OR $5 IN ('completed', 'failed', 'skipped')
+                                ELSE false END
+            RETURNING s.pipeline_id
+        ), touched AS (
+            UPDATE generation_pipelines p SET updated_at = now() FROM stage WHERE p.id = stage.pipeline_id
+            RETURNING p.id
+        )
+        SELECT CASE
+            WHEN EXISTS (SELECT FROM touched) THEN 200
+            WHEN NOT EXISTS (SELECT FROM target)
+              OR NOT EXISTS (SELECT FROM pipeline_stages WHERE id = $4 AND pipeline_id = $1) THEN 404
+            WHEN $10::bigint IS NOT NULL AND (SELECT version FROM target) <> $10 THEN 412
+            ELSE 409
+        END
+        """, PipelineSql.Visible, PipelineSql.VisibleStages)]
+    private static partial Task<(int, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
+        bool isAdmin, Guid stageId, StageStatus? status, int? progress, JsonElement? result, string? error,
+        JsonElement? errorDetails, long? ifMatch, CancellationToken ct);
+}
