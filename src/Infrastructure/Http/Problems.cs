@@ -21,6 +21,12 @@ public static class Problems
             var http = ctx.HttpContext;
             problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
             var status = problem.Status ?? http.Response.StatusCode;
+            if (status == StatusCodes.Status400BadRequest && ctx.Exception is null && problem is not HttpValidationProblemDetails
+                && !problem.Extensions.ContainsKey("errors") && BindingFailures.Find(http) is var (name, message))
+            {
+                problem.Detail ??= $"The {name} parameter is not valid.";
+                problem.Extensions["errors"] = new Dictionary<string, string[]> { [name] = [message] };
+            }
             problem.Detail ??= DefaultDetail(status, http.Request);
             problem.Type ??= status == StatusCodes.Status429TooManyRequests ? "https://www.rfc-editor.org/rfc/rfc6585#section-4" : "about:blank";
         });
