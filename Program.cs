@@ -1,4 +1,5 @@
 using AssetForge.Features.Assets;
+using AssetForge.Features.Errors;
 using AssetForge.Features.Users;
 using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
@@ -24,6 +25,7 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
 
 builder.Services.AddJsonContext(UsersJsonContext.Default);
 builder.Services.AddAssets();
+builder.Services.AddErrors();
 
 var app = builder.Build();
 
@@ -46,6 +48,7 @@ app.MapApiReference();
 var api = app.MapGroup("/api").RequireAuthorization();
 api.MapCurrentUser();
 api.MapAssets();
+api.MapErrors();
 
 app.Run();
 return 0;
