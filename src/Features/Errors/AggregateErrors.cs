@@ -67,12 +67,13 @@ public static partial class AggregateErrors
             DELETE FROM error_aggregations a
             USING hours h
             WHERE a.hour_bucket = h.hour_bucket
+              -- The key as record text: NULL and '' stay distinct ("(,…)" vs "("",…)") and, unlike
+              -- IS NOT DISTINCT FROM, it hashes, so this is a hash anti-join rather than a nested loop.
               AND NOT EXISTS (
                   SELECT 1 FROM fresh f
-                  WHERE f.hour_bucket = a.hour_bucket AND f.endpoint IS NOT DISTINCT FROM a.endpoint
-                    AND f.severity IS NOT DISTINCT FROM a.severity AND f.category IS NOT DISTINCT FROM a.category
-                    AND f.external_service IS NOT DISTINCT FROM a.external_service
-                    AND f.status_code IS NOT DISTINCT FROM a.status_code)
+                  WHERE f.hour_bucket = a.hour_bucket
+                    AND ROW(f.endpoint, f.severity, f.category, f.external_service, f.status_code)::text
+                      = ROW(a.endpoint, a.severity, a.category, a.external_service, a.status_code)::text)
             RETURNING a.id
         ), written AS (
             INSERT INTO error_aggregations AS a (hour_bucket, endpoint, severity, category, external_service, status_code,

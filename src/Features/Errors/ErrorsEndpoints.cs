@@ -37,7 +37,7 @@ public static class ErrorsEndpoints
         errors.MapGet("/{id}", GetError.HandleAsync)
             .WithName("GetError").WithSummary("One error with everything recorded (its reporter or an admin).");
         errors.MapPost("/{id}/resolve", ResolveError.HandleAsync).Validate<ResolveError.Request>()
-            .RequireAuthorization(Authentication.AdminPolicy)
+            .RequireAuthorization(Authentication.AdminPolicy).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("ResolveError").WithSummary("Mark an error resolved; the first resolution stands.");
         errors.MapGet("/stats", GetErrorStats.HandleAsync).DescribeQuery(GetErrorStats.QueryParameters).RequireAuthorization(Authentication.AdminPolicy)
             .WithName("GetErrorStats").WithSummary("Totals, resolved, by severity, by category and top endpoints over a period (default 24 h).");
