@@ -20,6 +20,9 @@ public static partial class ListAggregations
         string? cursor, string? limit, CancellationToken ct)
     {
         var query = new QueryValues();
+        endpoint = QueryValues.Text(endpoint);
+        externalService = QueryValues.Text(externalService);
+        cursor = QueryValues.Text(cursor);
         var requestedFrom = query.Timestamp(from, "from");
         var requestedTo = query.Timestamp(to, "to");
         var severities = query.Labels<ErrorSeverity>(severity, "severity");

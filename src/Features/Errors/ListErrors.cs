@@ -18,6 +18,8 @@ public static partial class ListErrors
         string? endpoint, string? resolved, string? userId, string? from, string? to, string? cursor, string? limit, CancellationToken ct)
     {
         var query = new QueryValues();
+        endpoint = QueryValues.Text(endpoint);
+        cursor = QueryValues.Text(cursor);
         var severities = query.Labels<ErrorSeverity>(severity, "severity");
         var categories = query.Labels<ErrorCategory>(category, "category");
         var isResolved = query.Boolean(resolved, "resolved");

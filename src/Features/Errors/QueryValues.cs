@@ -24,6 +24,9 @@ internal sealed class QueryValues
         _errors[field] = _errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
     }
 
+    /// <summary>An empty value ("?cursor=") means the same as an absent one.</summary>
+    public static string? Text(string? raw) => string.IsNullOrEmpty(raw) ? null : raw;
+
     public Guid? Uuid(string? raw, string field)
     {
         if (string.IsNullOrEmpty(raw)) return null;

@@ -32,7 +32,6 @@ public static partial class RecordUnhandledException
         private readonly ILogger<Recorder> _logger;
         private readonly Channel<Captured> _queue;
         private long _dropped;
-        private long _written;
         private bool _failing;
 
         public Recorder(NpgsqlDataSource db, TimeProvider clock, IConfiguration configuration, ILogger<Recorder> logger)
@@ -50,16 +49,15 @@ public static partial class RecordUnhandledException
         /// <summary>Errors dropped because the queue was full or the database refused them (for logs and tests).</summary>
         public long Dropped => Interlocked.Read(ref _dropped);
 
-        /// <summary>Errors written to api_errors since start.</summary>
-        public long Written => Interlocked.Read(ref _written);
-
         public void OnUnhandled(HttpContext http, Exception exception)
         {
             var request = http.Request;
             var where = http.Features.Get<IExceptionHandlerPathFeature>();
             var headers = new KeyValuePair<string, string>[request.Headers.Count];
             var i = 0;
-            foreach (var (name, values) in request.Headers) headers[i++] = new(name, values.ToString());
+            // Credentials are masked right away: they never sit in the queue, let alone in the database.
+            foreach (var (name, values) in request.Headers)
+                headers[i++] = new(name, Redaction.IsSensitiveName(name) ? Redaction.Marker : values.ToString());
 
             _queue.Writer.TryWrite(new Captured(
                 Guid.CreateVersion7(),
@@ -106,7 +104,6 @@ public static partial class RecordUnhandledException
                     StoredText.Clean(Redaction.Text(e.ToString(), ReportError.MaxStackLength)!), Categorize(e),
                     Redaction.Headers(error.Headers.Select(h => KeyValuePair.Create(StoredText.Clean(h.Key), StoredText.Clean(h.Value)))),
                     context, error.IpAddress, error.UserAgent, error.OccurredAt, ct);
-                Interlocked.Increment(ref _written);
                 if (_failing)
                 {
                     _failing = false;

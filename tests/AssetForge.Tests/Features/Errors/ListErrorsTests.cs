@@ -118,6 +118,8 @@ public sealed class ListErrorsTests(ApiFactory factory) : IClassFixture<ApiFacto
         var tampered = cursor[..^2] + (cursor[^2] == 'A' ? "B" : "A") + cursor[^1];
         await (await admin.Client.GetAsync($"/api/errors?endpoint={endpoint}&limit=1&cursor={tampered}")).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.Client.GetAsync($"/api/errors?cursor=not-a-cursor")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        // An empty cursor is the first page, as if it were absent.
+        Assert.Equal(Ids(page), Ids(await (await admin.Client.GetAsync($"/api/errors?endpoint={endpoint}&limit=1&cursor=")).AssertStatusAsync(HttpStatusCode.OK)));
     }
 
     [Theory]
