@@ -1,4 +1,5 @@
 using AssetForge.Features.Assets;
+using AssetForge.Features.Errors;
 using AssetForge.Features.Pipelines;
 using AssetForge.Features.Users;
 using AssetForge.Infrastructure;
@@ -26,6 +27,7 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
 builder.Services.AddJsonContext(UsersJsonContext.Default);
 builder.Services.AddAssets();
 builder.Services.AddPipelines();
+builder.Services.AddErrors();
 
 var app = builder.Build();
 
@@ -49,6 +51,7 @@ var api = app.MapGroup("/api").RequireAuthorization();
 api.MapCurrentUser();
 api.MapAssets();
 api.MapPipelines();
+api.MapErrors();
 
 app.Run();
 return 0;

@@ -1,0 +1,70 @@
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Errors;
+
+/// <summary>
+/// DELETE /api/errors?olderThan=&amp;resolvedOnly= (admin): retention. Deletes in batches, each its own short
+/// transaction, so a large purge never holds locks on the whole table; answers how many rows were really deleted.
+/// Aggregations of the deleted errors' hours stay as they were (rebuilding those hours would drop them).
+/// </summary>
+public static partial class DeleteOldErrors
+{
+    public const int DefaultBatchSize = 5_000;
+
+    public sealed record Response(long Deleted);
+
+    public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(
+        string? olderThan, string? resolvedOnly, NpgsqlDataSource db, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
+    {
+        var query = new QueryValues();
+        var cutoff = query.Timestamp(olderThan, "olderThan");
+        var onlyResolved = query.Boolean(resolvedOnly, "resolvedOnly") ?? false;
+        if (olderThan is null or "") query.Fail("olderThan", "'olderThan' is required: errors created before it are deleted.");
+        // A cut-off in the future would delete errors that are still being reported: almost surely a mistake.
+        else if (cutoff > clock.GetUtcNow()) query.Fail("olderThan", "'olderThan' must not be in the future.");
+        if (query.Problem is { } problem) return problem;
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var deleted = await DeleteInBatchesAsync(connection, cutoff!.Value, onlyResolved, BatchSize(configuration), ct);
+        return TypedResults.Ok(new Response(deleted));
+    }
+
+    /// <summary>The real types of the query values, for OpenAPI.</summary>
+    internal static readonly QueryParameter[] QueryParameters =
+    [
+        QueryParameter.Timestamp("olderThan") with { Required = true }, QueryParameter.Boolean("resolvedOnly"),
+    ];
+
+    internal static int BatchSize(IConfiguration configuration) =>
+        Math.Max(1, configuration.GetValue("Errors:RetentionBatchSize", DefaultBatchSize));
+
+    internal static async Task<long> DeleteInBatchesAsync(NpgsqlConnection connection, DateTimeOffset olderThan, bool resolvedOnly,
+        int batchSize, CancellationToken ct)
+    {
+        long total = 0;
+        int deleted;
+        do
+        {
+            deleted = await DeleteBatchAsync(connection, olderThan, resolvedOnly, batchSize, ct);
+            total += deleted;
+        }
+        while (deleted == batchSize);
+        return total;
+    }
+
+    // SKIP LOCKED: a row an admin is resolving right now is left for the next run instead of waited for.
+    [Execute("""
+        DELETE FROM api_errors
+        WHERE id IN (
+            SELECT id FROM api_errors
+            WHERE created_at < $1 AND (NOT $2 OR resolved)
+            ORDER BY created_at
+            LIMIT $3
+            FOR UPDATE SKIP LOCKED)
+        """)]
+    private static partial Task<int> DeleteBatchAsync(NpgsqlConnection connection, DateTimeOffset olderThan, bool resolvedOnly,
+        int batchSize, CancellationToken ct);
+}

@@ -1,0 +1,71 @@
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Errors;
+
+/// <summary>
+/// GET /api/errors/stats (admin): counts over a period (default the last 24 hours; from inclusive, to exclusive),
+/// computed by PostgreSQL in one statement: nothing but the figures leaves the database.
+/// </summary>
+public static partial class GetErrorStats
+{
+    public static readonly TimeSpan DefaultPeriod = TimeSpan.FromHours(24);
+
+    public sealed record EndpointCount(string Endpoint, long Count);
+
+    /// <summary>bySeverity and byCategory name every enum value, zeros included, so dashboards need no defaults.</summary>
+    public sealed record Response(
+        DateTimeOffset From, DateTimeOffset To, long Total, long Resolved, long Unresolved,
+        Dictionary<string, long> BySeverity, Dictionary<string, long> ByCategory, IReadOnlyList<EndpointCount> TopEndpoints);
+
+    [DbRow]
+    public sealed partial record StatsRow(long Total, long Resolved, long[] BySeverity, long[] ByCategory, string[] TopEndpoints, long[] TopCounts);
+
+    public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(
+        NpgsqlDataSource db, TimeProvider clock, string? from, string? to, CancellationToken ct)
+    {
+        var query = new QueryValues();
+        var end = query.Timestamp(to, "to") ?? clock.GetUtcNow();
+        var start = query.Timestamp(from, "from") ?? end - DefaultPeriod;
+        if (start >= end) query.Fail("to", "'to' must be after 'from'.");
+        if (query.Problem is { } problem) return problem;
+
+        var row = await StatsAsync(db, start, end, ct);
+        return TypedResults.Ok(new Response(start, end, row.Total, row.Resolved, row.Total - row.Resolved,
+            Label<ErrorSeverity>(row.BySeverity), Label<ErrorCategory>(row.ByCategory),
+            row.TopEndpoints.Zip(row.TopCounts, (e, n) => new EndpointCount(e, n)).ToList()));
+    }
+
+    /// <summary>The real types of the query values, for OpenAPI.</summary>
+    internal static readonly QueryParameter[] QueryParameters =
+    [
+        QueryParameter.Timestamp("from"), QueryParameter.Timestamp("to"),
+    ];
+
+    // The arrays follow the enum's sort order, which SchemaTests proves equal to the C# declaration order.
+    private static Dictionary<string, long> Label<TEnum>(long[] counts) where TEnum : struct, Enum =>
+        Enum.GetValues<TEnum>().Zip(counts).ToDictionary(p => PgEnumLabels<TEnum>.Of(p.First), p => p.Second);
+
+    [Query("""
+        WITH scoped AS (
+            SELECT endpoint, severity, category, resolved FROM api_errors WHERE created_at >= $1 AND created_at < $2
+        ), severities AS (
+            SELECT severity, count(*) AS n FROM scoped GROUP BY severity
+        ), categories AS (
+            SELECT category, count(*) AS n FROM scoped GROUP BY category
+        ), top_endpoints AS (
+            SELECT endpoint, count(*) AS n FROM scoped GROUP BY endpoint ORDER BY n DESC, endpoint LIMIT 10
+        )
+        SELECT (SELECT count(*) FROM scoped) AS total,
+               (SELECT count(*) FROM scoped WHERE resolved) AS resolved,
+               ARRAY(SELECT coalesce(s.n, 0) FROM unnest(enum_range(NULL::error_severity)) WITH ORDINALITY AS v(severity, i)
+                     LEFT JOIN severities s USING (severity) ORDER BY v.i) AS by_severity,
+               ARRAY(SELECT coalesce(c.n, 0) FROM unnest(enum_range(NULL::error_category)) WITH ORDINALITY AS v(category, i)
+                     LEFT JOIN categories c USING (category) ORDER BY v.i) AS by_category,
+               ARRAY(SELECT endpoint::text FROM top_endpoints ORDER BY n DESC, endpoint) AS top_endpoints,
+               ARRAY(SELECT n FROM top_endpoints ORDER BY n DESC, endpoint) AS top_counts
+        """)]
+    private static partial Task<StatsRow> StatsAsync(NpgsqlDataSource db, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+}

@@ -1,0 +1,77 @@
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace AssetForge.Features.Errors;
+
+/// <summary>
+/// GET /api/errors: newest first, keyset-paged on (created_at, id). Members see the errors they reported; admins
+/// see everyone's and may narrow to one user. severity and category may repeat; from is inclusive, to exclusive.
+/// </summary>
+public static partial class ListErrors
+{
+    public static async Task<Results<Ok<CursorPage<ApiErrorSummary>>, ValidationProblem>> HandleAsync(
+        CurrentUser user, NpgsqlDataSource db, CursorCodec cursors, [FromQuery] string[]? severity, [FromQuery] string[]? category,
+        string? endpoint, string? resolved, string? userId, string? from, string? to, string? cursor, string? limit, CancellationToken ct)
+    {
+        var query = new QueryValues();
+        endpoint = QueryValues.Text(endpoint);
+        cursor = QueryValues.Text(cursor);
+        var severities = query.Labels<ErrorSeverity>(severity, "severity");
+        var categories = query.Labels<ErrorCategory>(category, "category");
+        var isResolved = query.Boolean(resolved, "resolved");
+        var owner = query.Uuid(userId, "userId");
+        var start = query.Timestamp(from, "from");
+        var end = query.Timestamp(to, "to");
+        var pageSize = query.Limit(limit);
+        if (start >= end) query.Fail("to", "'to' must be after 'from'.");
+        if (endpoint is { Length: > 512 }) query.Fail("endpoint", "'endpoint' must be 512 characters or fewer.");
+        if (query.Problem is { } problem) return problem;
+
+        // A cursor only continues the exact list it came from: same caller scope, same filters.
+        var scope = string.Join('|', "errors", user.IsAdmin ? "admin" : user.Id.ToString(), QueryValues.Scope(severities),
+            QueryValues.Scope(categories), QueryValues.Scope(endpoint), isResolved?.ToString() ?? "*", owner?.ToString() ?? "*",
+            QueryValues.Scope(start), QueryValues.Scope(end));
+        Keyset? after = null;
+        if (cursor is not null)
+        {
+            if (!cursors.TryDecode(cursor, scope, out var position))
+                return Problems.Validation("cursor", "The cursor is malformed, or belongs to a list with other filters.");
+            after = position;
+        }
+
+        var rows = await PageAsync(db, severities, categories, endpoint, isResolved, owner, user.IsAdmin, user.Id, start, end,
+            after?.CreatedAt, after?.Id, pageSize + 1, ct);
+        return TypedResults.Ok(Paging.ToCursorPage(rows, pageSize, r => r, r => r.Position, cursors, scope));
+    }
+
+    /// <summary>The real types of the query values, for OpenAPI.</summary>
+    internal static readonly QueryParameter[] QueryParameters =
+    [
+        QueryParameter.Labels<ErrorSeverity>("severity"), QueryParameter.Labels<ErrorCategory>("category"),
+        QueryParameter.Boolean("resolved"), QueryParameter.Uuid("userId"), QueryParameter.Timestamp("from"),
+        QueryParameter.Timestamp("to"), QueryParameter.Integer("limit"),
+    ];
+
+    [Query($"""
+        SELECT {ApiErrorSummary.Columns}
+        FROM api_errors
+        WHERE ($1::error_severity[] IS NULL OR severity = ANY ($1))
+          AND ($2::error_category[] IS NULL OR category = ANY ($2))
+          AND ($3::text IS NULL OR endpoint = $3)
+          AND ($4::boolean IS NULL OR resolved = $4)
+          AND ($5::uuid IS NULL OR user_id = $5)
+          AND ($6 OR user_id = $7)
+          AND ($8::timestamptz IS NULL OR created_at >= $8)
+          AND ($9::timestamptz IS NULL OR created_at < $9)
+          AND ($10::timestamptz IS NULL OR (created_at, id) < ($10, $11::uuid))
+        ORDER BY created_at DESC, id DESC
+        LIMIT $12
+        """)]
+    private static partial Task<List<ApiErrorSummary>> PageAsync(NpgsqlDataSource db, ErrorSeverity[]? severities,
+        ErrorCategory[]? categories, string? endpoint, bool? resolved, Guid? userId, bool isAdmin, Guid callerId,
+        DateTimeOffset? from, DateTimeOffset? to, DateTimeOffset? afterCreatedAt, Guid? afterId, int limit, CancellationToken ct);
+}

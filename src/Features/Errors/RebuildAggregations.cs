@@ -1,0 +1,48 @@
+using AssetForge.Infrastructure.Http;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Errors;
+
+/// <summary>
+/// POST /api/errors/aggregations/rebuild (admin): recomputes every complete hour overlapping [from, to) from the
+/// errors stored now, in one statement. Running it twice leaves identical rows; an hour whose errors are gone
+/// (retention) loses its buckets. The hour in progress is left to the job, which aggregates it once complete.
+/// </summary>
+public static class RebuildAggregations
+{
+    public static readonly TimeSpan MaxRange = TimeSpan.FromDays(31);
+
+    public sealed record Request(DateTimeOffset? From, DateTimeOffset? To);
+
+    public sealed record Response(DateTimeOffset From, DateTimeOffset To, int Hours, int Buckets, int Changed, int Removed);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.From).NotNull();
+            RuleFor(r => r.To).NotNull();
+            RuleFor(r => r.To).Must((r, to) => to > r.From).When(r => r.From is not null && r.To is not null)
+                .WithMessage("'to' must be after 'from'.");
+            RuleFor(r => r.To).Must((r, to) => AggregateErrors.CeilingHour(to!.Value) - AggregateErrors.FloorHour(r.From!.Value) <= MaxRange)
+                .When(r => r.From is not null && r.To is not null)
+                .WithMessage($"At most {MaxRange.TotalDays} days can be rebuilt at once.");
+        }
+    }
+
+    public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(Request request, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+    {
+        var from = AggregateErrors.FloorHour(request.From!.Value);
+        var to = AggregateErrors.CeilingHour(request.To!.Value);
+        var currentHour = AggregateErrors.FloorHour(clock.GetUtcNow());
+        if (to > currentHour) to = currentHour;
+        if (from >= to) return Problems.Validation("from", "Only complete hours can be rebuilt: 'from' must be before the start of the current hour.");
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var hours = (int)((to - from).Ticks / TimeSpan.TicksPerHour);
+        var run = await AggregateErrors.AggregateAsync(connection, from, to, onlyPending: false, hours, ct);
+        return TypedResults.Ok(new Response(from, to, run.Hours, run.Buckets, run.Changed, run.Removed));
+    }
+}

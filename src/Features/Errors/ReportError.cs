@@ -1,0 +1,89 @@
+using System.Text.Json;
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Errors;
+
+/// <summary>
+/// POST /api/errors: a client or service reports an error, signed in or not. Who reported it (user, IP address,
+/// user agent) comes from the request itself; secrets in the report are redacted before anything is stored.
+/// </summary>
+public static partial class ReportError
+{
+    public const int MaxMessageLength = 10_000;
+    public const int MaxStackLength = 64 * 1024;
+    public const int MaxJsonBytes = 16 * 1024;
+    public const int MaxTags = 20;
+
+    private static readonly HashSet<string> HttpMethods = new(StringComparer.OrdinalIgnoreCase)
+        { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT" };
+
+    public sealed record Request(
+        string Endpoint, string Method, string Message, string? RequestId = null, string? ErrorCode = null, string? Stack = null,
+        ErrorSeverity? Severity = null, ErrorCategory? Category = null, int? StatusCode = null, JsonElement? RequestBody = null,
+        JsonElement? RequestHeaders = null, JsonElement? ResponseBody = null, string? ExternalService = null,
+        string? ExternalErrorCode = null, string? ExternalErrorMessage = null, JsonElement? Context = null, string[]? Tags = null);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Endpoint).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(512).Must(StoredText.IsStorable!).WithMessage(StoredText.Message);
+            RuleFor(r => r.Method).Cascade(CascadeMode.Stop).NotEmpty().Must(m => HttpMethods.Contains(m))
+                .WithMessage($"'method' must be an HTTP method: {string.Join(", ", HttpMethods)}.");
+            RuleFor(r => r.Message).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(MaxMessageLength).Must(StoredText.IsStorable!).WithMessage(StoredText.Message);
+            RuleFor(r => r.Stack).MaximumLength(MaxStackLength).Must(StoredText.IsStorable!).When(r => r.Stack is not null).WithMessage(StoredText.Message);
+            RuleFor(r => r.RequestId).MaximumLength(255).Must(StoredText.IsStorable!).When(r => r.RequestId is not null).WithMessage(StoredText.Message);
+            RuleFor(r => r.ErrorCode).MaximumLength(100).Must(StoredText.IsStorable!).When(r => r.ErrorCode is not null).WithMessage(StoredText.Message);
+            RuleFor(r => r.ExternalService).MaximumLength(100).Must(StoredText.IsStorable!).When(r => r.ExternalService is not null).WithMessage(StoredText.Message);
+            RuleFor(r => r.ExternalErrorCode).MaximumLength(100).Must(StoredText.IsStorable!).When(r => r.ExternalErrorCode is not null).WithMessage(StoredText.Message);
+            RuleFor(r => r.ExternalErrorMessage).MaximumLength(MaxMessageLength).Must(StoredText.IsStorable!).When(r => r.ExternalErrorMessage is not null).WithMessage(StoredText.Message);
+            RuleFor(r => r.StatusCode).InclusiveBetween(100, 599);
+            RuleFor(r => r.RequestBody).Must(j => SmallStorableJson(j!.Value)).When(r => r.RequestBody is not null)
+                .WithMessage($"'requestBody' must be JSON of at most {MaxJsonBytes / 1024} KB without NUL characters.");
+            RuleFor(r => r.ResponseBody).Must(j => SmallStorableJson(j!.Value)).When(r => r.ResponseBody is not null)
+                .WithMessage($"'responseBody' must be JSON of at most {MaxJsonBytes / 1024} KB without NUL characters.");
+            RuleFor(r => r.RequestHeaders).Must(j => j!.Value.ValueKind == JsonValueKind.Object && SmallStorableJson(j.Value)).When(r => r.RequestHeaders is not null)
+                .WithMessage($"'requestHeaders' must be a JSON object of at most {MaxJsonBytes / 1024} KB without NUL characters.");
+            RuleFor(r => r.Context).Must(j => j!.Value.ValueKind == JsonValueKind.Object && SmallStorableJson(j.Value)).When(r => r.Context is not null)
+                .WithMessage($"'context' must be a JSON object of at most {MaxJsonBytes / 1024} KB without NUL characters.");
+            RuleFor(r => r.Tags).Must(t => t!.Length <= MaxTags).When(r => r.Tags is not null)
+                .WithMessage($"'tags' may hold at most {MaxTags} tags.");
+            RuleForEach(r => r.Tags).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(64).Must(StoredText.IsStorable!).WithMessage(StoredText.Message);
+        }
+
+        private static bool SmallStorableJson(JsonElement value) => Rules.IsSmall(value, MaxJsonBytes) && StoredText.IsStorable(value);
+    }
+
+    public static async Task<Created<ApiError>> HandleAsync(Request request, CurrentUser? user, HttpContext http, NpgsqlDataSource db,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var row = await InsertAsync(db, Guid.CreateVersion7(), user?.Id, request.RequestId,
+            Redaction.Text(request.Endpoint, 512)!, request.Method.ToUpperInvariant(), request.ErrorCode,
+            Redaction.Text(request.Message), Redaction.Text(request.Stack, int.MaxValue),
+            request.Severity ?? ErrorSeverity.Error, request.Category ?? ErrorCategory.Unknown, request.StatusCode,
+            Redaction.Json(request.RequestBody), Redaction.Json(request.RequestHeaders), Redaction.Json(request.ResponseBody),
+            request.ExternalService, request.ExternalErrorCode, Redaction.Text(request.ExternalErrorMessage, int.MaxValue),
+            request.Context is { } context ? Redaction.Json(context) : Rules.EmptyObject, request.Tags ?? [],
+            RequestOrigin.IpAddress(http), RequestOrigin.UserAgent(http), clock.GetUtcNow(), ct);
+        ETags.Set(http.Response, row.Version);
+        return TypedResults.Created($"/api/errors/{row.Id}", row.ToResponse());
+    }
+
+    [Query($"""
+        INSERT INTO api_errors (id, user_id, request_id, endpoint, method, error_code, error_message, error_stack, severity,
+                                category, status_code, request_body, request_headers, response_body, external_service,
+                                external_error_code, external_error_message, context, tags, ip_address, user_agent, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, to_jsonb($19::text[]), $20, $21, $22)
+        RETURNING {ApiErrorRow.Columns}
+        """)]
+    private static partial Task<ApiErrorRow> InsertAsync(NpgsqlDataSource db, Guid id, Guid? userId, string? requestId, string endpoint,
+        string method, string? errorCode, string message, string? stack, ErrorSeverity severity, ErrorCategory category, int? statusCode,
+        JsonElement? requestBody, JsonElement? requestHeaders, JsonElement? responseBody, string? externalService,
+        string? externalErrorCode, string? externalErrorMessage, JsonElement context, string[] tags, string? ipAddress,
+        string? userAgent, DateTimeOffset createdAt, CancellationToken ct);
+}
