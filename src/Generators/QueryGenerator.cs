@@ -28,6 +28,7 @@ internal sealed record QueryModel(
     EquatableArray<ResultModel> Results,
     bool Execute,
     bool ReturnsValue,
+    bool HidesInheritedCatalog,
     EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>
@@ -184,7 +185,19 @@ public sealed class QueryGenerator : IIncrementalGenerator
             method.Name, signature, executor?.Name ?? "executor", isDataSource,
             bound.ToEquatableArray(), cancellation,
             statements.ToEquatableArray(), counts.ToEquatableArray(), results.ToEquatableArray(),
-            execute, returnsValue, diagnostics.ToEquatableArray());
+            execute, returnsValue, HasQueriesInBase(container), diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>A base class with its own queries has its own generated catalog member, which ours must hide.</summary>
+    private static bool HasQueriesInBase(INamedTypeSymbol type)
+    {
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+        {
+            var hasQueries = t.GetMembers().OfType<IMethodSymbol>().Any(m => m.GetAttributes().Any(a =>
+                a.AttributeClass?.ToDisplayString() is QueryAttribute or ExecuteAttribute));
+            if (hasQueries) return true;
+        }
+        return false;
     }
 
     private static bool IsAccessibleChain(INamedTypeSymbol type)
@@ -251,7 +264,8 @@ public sealed class QueryGenerator : IIncrementalGenerator
         }
 
         // Catalog entries: SQL, typed default parameters and result shapes, read by the schema test.
-        sb.AppendLine($"{indent}internal static global::AssetForge.Infrastructure.Data.QueryInfo[] __AssetForgeQueries =>");
+        var hides = models[0].HidesInheritedCatalog ? "new " : "";
+        sb.AppendLine($"{indent}internal static {hides}global::AssetForge.Infrastructure.Data.QueryInfo[] __AssetForgeQueries =>");
         sb.AppendLine($"{indent}[");
         foreach (var m in models)
         {

@@ -22,29 +22,25 @@ public sealed partial class ExpirePipelinesJob(NpgsqlDataSource db, IConfigurati
         int expired;
         do
         {
-            expired = await Statements.ExpireBatchAsync(connection, settings.BatchSize, ct);
+            expired = await ExpireBatchAsync(connection, settings.BatchSize, ct);
             total += expired;
         }
         while (expired == settings.BatchSize);
         if (total > 0) LogExpired(logger, total);
     }
 
-    // Its own class: RecurringJob already has generated statements, and a subclass's would hide them.
-    internal static partial class Statements
-    {
-        // SKIP LOCKED: a pipeline a worker is updating right now is judged again on the next run.
-        [Execute($"""
-            UPDATE generation_pipelines p
-            SET status = 'failed', error = 'expired', error_stage = p.current_stage, completed_at = now()
-            FROM (SELECT id FROM generation_pipelines
-                  WHERE status IN {PipelineSql.Running} AND expires_at < now()
-                  ORDER BY expires_at
-                  LIMIT $1
-                  FOR NO KEY UPDATE SKIP LOCKED) due
-            WHERE p.id = due.id
-            """)]
-        public static partial Task<int> ExpireBatchAsync(NpgsqlConnection connection, int batchSize, CancellationToken ct);
-    }
+    // SKIP LOCKED: a pipeline a worker is updating right now is judged again on the next run.
+    [Execute($"""
+        UPDATE generation_pipelines p
+        SET status = 'failed', error = 'expired', error_stage = p.current_stage, completed_at = now()
+        FROM (SELECT id FROM generation_pipelines
+              WHERE status IN {PipelineSql.Running} AND expires_at < now()
+              ORDER BY expires_at
+              LIMIT $1
+              FOR NO KEY UPDATE SKIP LOCKED) due
+        WHERE p.id = due.id
+        """)]
+    private static partial Task<int> ExpireBatchAsync(NpgsqlConnection connection, int batchSize, CancellationToken ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} pipelines past their expires_at")]
     private static partial void LogExpired(ILogger logger, long count);

@@ -84,6 +84,14 @@ public sealed partial class ApiExceptionHandler(
         {
             return true; // the client went away; nobody is listening for an answer
         }
+        else if (Unstorable(exception) is { } reason)
+        {
+            // Input that passed validation but that PostgreSQL cannot store (a NUL character, a lone surrogate,
+            // a value out of a column's range): the statement failed and changed nothing, and it is the
+            // request's fault, so it is a 400 rather than a 500.
+            LogUnstorable(logger, http.Request.Method, http.Request.Path, reason);
+            problem = new ProblemDetails { Status = StatusCodes.Status400BadRequest, Detail = $"The request contains a value that cannot be stored: {reason}" };
+        }
         else
         {
             LogUnhandled(logger, exception, http.Request.Method, http.Request.Path);
@@ -103,6 +111,17 @@ public sealed partial class ApiExceptionHandler(
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    private static string? Unstorable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            // SQLSTATE class 22 is "data exception": the value itself was wrong for its column.
+            if (e is Npgsql.PostgresException { SqlState: [ '2', '2', _, _, _ ] } pg) return pg.MessageText;
+            if (e is System.Text.EncoderFallbackException) return "text that is not valid Unicode (an unpaired surrogate).";
+        }
+        return null;
     }
 
     private void Notify(HttpContext http, Exception exception)
@@ -194,6 +213,9 @@ public sealed partial class ApiExceptionHandler(
 
     [GeneratedRegex("""missing required properties including: (?<names>.*)\.""")]
     private static partial Regex MissingRequired();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Method} {Path}: a value cannot be stored ({Reason})")]
+    private static partial void LogUnstorable(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unhandled-exception observer {Observer} failed")]
     private static partial void LogObserverFailed(ILogger logger, Exception exception, string observer);

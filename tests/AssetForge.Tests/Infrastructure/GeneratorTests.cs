@@ -114,6 +114,22 @@ public sealed class GeneratorTests
     }
 
     [Fact]
+    public void A_subclass_with_queries_of_its_own_compiles_beside_its_base_class_queries()
+    {
+        var (diagnostics, _) = Run("""
+            public partial class BaseJob
+            {
+                [Execute("SELECT 1")] private static partial Task Ping(NpgsqlDataSource db);
+            }
+            public sealed partial class ExpireJob : BaseJob
+            {
+                [Execute("DELETE FROM t")] private static partial Task<int> Expire(NpgsqlDataSource db);
+            }
+            """);
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
     public void Dollar_signs_inside_literals_and_comments_are_not_parameters()
     {
         var (diagnostics, _) = Run("""

@@ -53,6 +53,17 @@ public sealed class CreateAssetTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Equal(0L, await factory.Db.ScalarAsync<long>("SELECT count(*) FROM assets WHERE owner_id = $1", user.Id));
     }
 
+    [Theory]
+    [InlineData("""{"name":"Rock","type":"prop","metadata":{"note":"a\u0000b"}}""")]  // jsonb refuses NUL
+    [InlineData("""{"name":"Ro\u0000ck","type":"prop"}""")]                           // so does text
+    [InlineData("""{"name":"Ro\ud800ck","type":"prop"}""")]                           // a lone surrogate is not UTF-8
+    public async Task Values_postgres_cannot_store_are_400_problems_not_500s(string body)
+    {
+        var user = await factory.SignInAsync();
+        await (await user.Client.PostAsync("/api/assets", Http.Json(body))).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0L, await factory.Db.ScalarAsync<long>("SELECT count(*) FROM assets WHERE owner_id = $1", user.Id));
+    }
+
     [Fact]
     public async Task Requires_a_token()
     {
