@@ -1,5 +1,6 @@
 using AssetForge.Features.Assets;
 using AssetForge.Features.Users;
+using AssetForge.Features.Variants;
 using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
@@ -24,6 +25,7 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
 
 builder.Services.AddJsonContext(UsersJsonContext.Default);
 builder.Services.AddAssets();
+builder.Services.AddVariants();
 
 var app = builder.Build();
 
@@ -46,6 +48,7 @@ app.MapApiReference();
 var api = app.MapGroup("/api").RequireAuthorization();
 api.MapCurrentUser();
 api.MapAssets();
+api.MapVariants();
 
 app.Run();
 return 0;

@@ -1,0 +1,64 @@
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Variants;
+
+/// <summary>
+/// GET /api/variants?presetId=&amp;status=&amp;cursor=&amp;limit=: variants of one preset and/or in some generation
+/// statuses (status may repeat), newest first, as a cursor page. Members see their own variants, admins everyone's.
+/// At least one filter is required: unfiltered, this would be a scan of every variant of every asset, and the
+/// per-asset gallery already lists an asset's variants.
+/// </summary>
+public static partial class ListVariants
+{
+    public static async Task<Results<Ok<CursorPage<Variant>>, ValidationProblem>> HandleAsync(
+        string? presetId, string[]? status, string? cursor, int? limit, CurrentUser user, NpgsqlDataSource db, CursorCodec cursors,
+        CancellationToken ct)
+    {
+        if (!Paging.TryLimit(limit, out var size, out var error)) return Problems.Validation("limit", error!);
+        if (presetId is { Length: 0 or > 100 }) return Problems.Validation("presetId", "presetId must be 1 to 100 characters.");
+
+        string[]? statuses = null;
+        if (status is { Length: > 0 })
+        {
+            var parsed = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var value in status)
+            {
+                if (!PgEnumLabels<VariantStatus>.TryParse(value, out var s))
+                    return Problems.Validation("status", $"'{value}' is not a generation status; use {VariantStatuses.Allowed}.");
+                parsed.Add(s.Label());
+            }
+            statuses = [.. parsed];
+        }
+        if (presetId is null && statuses is null)
+            return Problems.Validation("presetId", "Give presetId, status or both (to list one asset's variants use its gallery).");
+
+        // The cursor is bound to the filters it was issued for: reused with others, it fails to decode.
+        var scope = $"variants|{presetId}|{(statuses is null ? "" : string.Join(',', statuses))}";
+        Keyset? after = null;
+        if (cursor is not null)
+        {
+            if (!cursors.TryDecode(cursor, scope, out var position))
+                return Problems.Validation("cursor", "The cursor is malformed, or was issued for other filters.");
+            after = position;
+        }
+
+        var rows = await PageAsync(db, presetId, statuses, user.Id, user.IsAdmin, after?.CreatedAt, after?.Id, size + 1, ct);
+        return TypedResults.Ok(Paging.ToCursorPage(rows, size, r => r.ToResponse(), r => new Keyset(r.CreatedAt, r.Id), cursors, scope));
+    }
+
+    [Query($"""
+        SELECT {VariantRow.Columns} FROM {VariantRow.From}
+        WHERE ($1::text IS NULL OR v.preset_id = $1)
+          AND ($2::text[] IS NULL OR v.generation_status = ANY ($2))
+          AND (v.owner_id = $3 OR $4)
+          AND ($5::timestamptz IS NULL OR (v.created_at, v.id) < ($5, $6))
+        ORDER BY v.created_at DESC, v.id DESC
+        LIMIT $7
+        """)]
+    private static partial Task<List<VariantRow>> PageAsync(NpgsqlDataSource db, string? presetId, string[]? statuses, Guid userId,
+        bool isAdmin, DateTimeOffset? afterCreatedAt, Guid? afterId, int limit, CancellationToken ct);
+}
