@@ -22,7 +22,7 @@ public static partial class SetVariantOrder
     {
         public Validator()
         {
-            RuleFor(r => r.VariantIds).NotNull()
+            RuleFor(r => r.VariantIds).Cascade(CascadeMode.Stop).NotNull()
                 .Must(ids => ids.Length <= MaxVariants).WithMessage($"'variantIds' may list at most {MaxVariants} variants.")
                 .Must(ids => ids.Distinct().Count() == ids.Length).WithMessage("'variantIds' lists a variant more than once.")
                 .Must(ids => !ids.Contains(Guid.Empty)).WithMessage("'variantIds' must not contain the empty UUID.");

@@ -36,7 +36,7 @@ internal static class VariantsApi
         string? ifMatch = null)
     {
         var request = new HttpRequestMessage(method, url) { Content = json is null ? null : Http.Json(json) };
-        if (ifMatch is not null) request.WithIfMatch(ifMatch);
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         return user.Client.SendAsync(request);
     }
 
