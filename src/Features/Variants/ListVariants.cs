@@ -46,19 +46,40 @@ public static partial class ListVariants
             after = position;
         }
 
-        var rows = await PageAsync(db, presetId, statuses, user.Id, user.IsAdmin, after?.CreatedAt, after?.Id, size + 1, ct);
+        var rows = statuses is null
+            ? await ByPresetAsync(db, presetId!, user.Id, user.IsAdmin, after?.CreatedAt, after?.Id, size + 1, ct)
+            : await ByStatusAsync(db, presetId, statuses, user.Id, user.IsAdmin, after?.CreatedAt, after?.Id, size + 1, ct);
         return TypedResults.Ok(Paging.ToCursorPage(rows, size, r => r.ToResponse(), r => new Keyset(r.CreatedAt, r.Id), cursors, scope));
     }
 
+    // Newest first straight off (preset_id, created_at, id): no sort, LIMIT stops the index scan.
     [Query($"""
         SELECT {VariantRow.Columns} FROM {VariantRow.From}
-        WHERE ($1::text IS NULL OR v.preset_id = $1)
-          AND ($2::text[] IS NULL OR v.generation_status = ANY ($2))
-          AND (v.owner_id = $3 OR $4)
-          AND ($5::timestamptz IS NULL OR (v.created_at, v.id) < ($5, $6))
+        WHERE v.preset_id = $1 AND (v.owner_id = $2 OR $3)
+          AND ($4::timestamptz IS NULL OR (v.created_at, v.id) < ($4, $5))
+        ORDER BY v.created_at DESC, v.id DESC
+        LIMIT $6
+        """)]
+    private static partial Task<List<VariantRow>> ByPresetAsync(NpgsqlDataSource db, string presetId, Guid userId, bool isAdmin,
+        DateTimeOffset? afterCreatedAt, Guid? afterId, int limit, CancellationToken ct);
+
+    // generation_status = ANY (…) cannot read (generation_status, created_at, id) in order, so every match would be
+    // sorted (50 ms for 50k matches); instead each status reads its own newest rows off the index and only those
+    // (at most limit per status) are merged.
+    [Query($"""
+        SELECT {VariantRow.Columns}
+        FROM unnest($2::text[]) AS s (status)
+        CROSS JOIN LATERAL (
+            SELECT {VariantRow.OwnColumns} FROM asset_variants
+            WHERE generation_status = s.status AND ($1::text IS NULL OR preset_id = $1) AND (owner_id = $3 OR $4)
+              AND ($5::timestamptz IS NULL OR (created_at, id) < ($5, $6))
+            ORDER BY created_at DESC, id DESC
+            LIMIT $7
+        ) AS v
+        JOIN assets a ON a.id = v.variant_asset_id
         ORDER BY v.created_at DESC, v.id DESC
         LIMIT $7
         """)]
-    private static partial Task<List<VariantRow>> PageAsync(NpgsqlDataSource db, string? presetId, string[]? statuses, Guid userId,
+    private static partial Task<List<VariantRow>> ByStatusAsync(NpgsqlDataSource db, string? presetId, string[] statuses, Guid userId,
         bool isAdmin, DateTimeOffset? afterCreatedAt, Guid? afterId, int limit, CancellationToken ct);
 }

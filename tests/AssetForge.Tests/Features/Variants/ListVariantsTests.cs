@@ -83,6 +83,35 @@ public sealed class ListVariantsTests(ApiFactory factory) : IClassFixture<ApiFac
     }
 
     [Fact]
+    public async Task Cursor_pages_over_several_statuses_merge_them_newest_first()
+    {
+        var user = await factory.SignInAsync();
+        var baseAsset = await user.CreateAssetAsync();
+        for (var i = 0; i < 7; i++)
+        {
+            var (id, _, _) = await user.CreateVariantAsync(baseAsset, $"s{i}");
+            if (i % 3 == 1) await (await user.SetStatusAsync(id, "failed")).AssertStatusAsync(HttpStatusCode.OK);
+            if (i % 3 == 2) await (await user.SetStatusAsync(id, "completed")).AssertStatusAsync(HttpStatusCode.OK);
+        }
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var url = "/api/variants?status=failed&status=pending&limit=2" + (cursor is null ? "" : $"&cursor={cursor}");
+            var page = await (await user.Client.GetAsync(url)).AssertStatusAsync(HttpStatusCode.OK);
+            seen.AddRange(Ids(page));
+            var pagination = page.GetProperty("pagination");
+            cursor = pagination.GetProperty("hasMore").GetBoolean() ? pagination.GetProperty("nextCursor").GetString() : null;
+        } while (cursor is not null);
+
+        Assert.Equal(await factory.Db.ColumnAsync<Guid>("""
+            SELECT id FROM asset_variants WHERE owner_id = $1 AND generation_status IN ('pending', 'failed') ORDER BY created_at DESC, id DESC
+            """, user.Id), seen);
+        Assert.Equal(5, seen.Count);
+    }
+
+    [Fact]
     public async Task A_cursor_replayed_with_other_filters_or_tampered_with_is_a_400()
     {
         var user = await factory.SignInAsync();
