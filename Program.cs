@@ -2,6 +2,7 @@ using AssetForge.Features.Assets;
 using AssetForge.Features.Errors;
 using AssetForge.Features.Pipelines;
 using AssetForge.Features.Users;
+using AssetForge.Features.Variants;
 using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
@@ -28,6 +29,7 @@ builder.Services.AddJsonContext(UsersJsonContext.Default);
 builder.Services.AddAssets();
 builder.Services.AddPipelines();
 builder.Services.AddErrors();
+builder.Services.AddVariants();
 
 var app = builder.Build();
 
@@ -52,6 +54,7 @@ api.MapCurrentUser();
 api.MapAssets();
 api.MapPipelines();
 api.MapErrors();
+api.MapVariants();
 
 app.Run();
 return 0;

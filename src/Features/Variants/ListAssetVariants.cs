@@ -1,0 +1,46 @@
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Variants;
+
+/// <summary>
+/// GET /api/assets/{baseAssetId}/variants?activeOnly=&amp;page=&amp;limit=: the base asset's gallery, an offset page
+/// in display_order DESC (id DESC breaks ties), each variant with its asset from one join. Whoever may see the base
+/// asset sees all its variants, so the total without activeOnly equals the statistics' totalVariants.
+/// </summary>
+public static partial class ListAssetVariants
+{
+    public const int MaxPage = 1_000_000;
+
+    public static async Task<Results<Ok<OffsetPage<Variant>>, NotFound, ValidationProblem>> HandleAsync(
+        Guid baseAssetId, bool? activeOnly, int? page, int? limit, CurrentUser user, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (!Paging.TryLimit(limit, out var size, out var error)) return Problems.Validation("limit", error!);
+        var number = page ?? 1;
+        if (number is < 1 or > MaxPage) return Problems.Validation("page", $"page must be between 1 and {MaxPage}.");
+
+        var offset = (long)(number - 1) * size;
+        var (total, rows) = await PageAsync(db, baseAssetId, user.Id, user.IsAdmin, activeOnly ?? false, size, offset, ct);
+        if (total is null) return TypedResults.NotFound();
+        return TypedResults.Ok(new OffsetPage<Variant>(rows.ConvertAll(r => r.ToResponse()),
+            new OffsetPagination(size, number, total.Value, offset + rows.Count < total.Value)));
+    }
+
+    // One round trip: the total (NULL when the base asset is not the caller's) and the page, as one batch.
+    [Query(
+        """
+        SELECT (SELECT count(*) FROM asset_variants v WHERE v.base_asset_id = b.id AND (v.is_active OR NOT $4))
+        FROM assets b WHERE b.id = $1 AND (b.owner_id = $2 OR $3)
+        """,
+        $"""
+        SELECT {VariantRow.Columns} FROM {VariantRow.From}
+        WHERE v.base_asset_id = $1 AND EXISTS ({VariantSql.BaseAssetVisible}) AND (v.is_active OR NOT $4)
+        ORDER BY v.display_order DESC, v.id DESC
+        LIMIT $5 OFFSET $6
+        """)]
+    private static partial Task<(long? Total, List<VariantRow> Rows)> PageAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId,
+        bool isAdmin, bool activeOnly, int limit, long offset, CancellationToken ct);
+}

@@ -1,0 +1,81 @@
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Identity;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AssetForge.Features.Variants;
+
+/// <summary>
+/// PUT /api/assets/{baseAssetId}/variants/order: { variantIds } lists every variant of the base asset, first shown
+/// first; display_order becomes n-1 … 0 in one transaction. A list that is not exactly the asset's variants (one
+/// missing, a stranger, a duplicate) is a 400 and changes nothing. If-Match takes the ETag of GET …/variants/order.
+/// </summary>
+public static partial class SetVariantOrder
+{
+    public const int MaxVariants = 1000;
+
+    public sealed record Request(Guid[] VariantIds);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.VariantIds).Cascade(CascadeMode.Stop).NotNull()
+                .Must(ids => ids.Length <= MaxVariants).WithMessage($"'variantIds' may list at most {MaxVariants} variants.")
+                .Must(ids => ids.Distinct().Count() == ids.Length).WithMessage("'variantIds' lists a variant more than once.")
+                .Must(ids => !ids.Contains(Guid.Empty)).WithMessage("'variantIds' must not contain the empty UUID.");
+        }
+    }
+
+    public static async Task<Results<Ok<VariantOrder>, NotFound, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        Guid baseAssetId, Request request, CurrentUser user, NpgsqlDataSource db, HttpRequest http, HttpResponse response,
+        CancellationToken ct)
+    {
+        var (_, outcome) = await ReorderAsync(db, baseAssetId, user.Id, user.IsAdmin, request.VariantIds, ETags.IfMatch(http), ct);
+        if (!outcome.Found) return TypedResults.NotFound();
+        if (!outcome.Matched) return Problems.Status(412, "The variants or their order changed since you read them (If-Match did not match).");
+        if (!outcome.Exact)
+            return Problems.Validation("variantIds", "List exactly the base asset's variants, each once (GET …/variants/order shows them).");
+        ETags.Set(response, (uint)outcome.Version);
+        return TypedResults.Ok(new VariantOrder(request.VariantIds));
+    }
+
+    [DbRow]
+    public sealed partial record Outcome(bool Found, bool Matched, bool Exact, long Version);
+
+    // One round trip, two statements. The first locks the asset's variants in id order, so two reorders (or a reorder
+    // and a status change) queue instead of deadlocking. The second starts after the locks with a fresh snapshot:
+    // a variant created meanwhile makes the list inexact (400), one deleted meanwhile too.
+    [Query(
+        $"""
+        SELECT FROM asset_variants v
+        WHERE v.base_asset_id = $1 AND EXISTS ({VariantSql.BaseAssetVisible})
+        ORDER BY v.id
+        FOR NO KEY UPDATE
+        """,
+        $"""
+        WITH current AS (
+            SELECT ordered.id, ordered.display_order FROM asset_variants ordered WHERE ordered.base_asset_id = $1
+        ), wanted AS (
+            SELECT w.id, cardinality($4::uuid[]) - w.position AS display_order
+            FROM unnest($4::uuid[]) WITH ORDINALITY AS w (id, position)
+        ), state AS (
+            SELECT EXISTS ({VariantSql.BaseAssetVisible}) AS found,
+                   ($5::bigint IS NULL OR (SELECT {VariantSql.OrderVersion} FROM current ordered) = $5) AS matched,
+                   (SELECT count(*) FROM current) = cardinality($4::uuid[])
+                       AND NOT EXISTS (SELECT FROM wanted w WHERE w.id NOT IN (SELECT c.id FROM current c)) AS exact
+        ), moved AS (
+            UPDATE asset_variants v SET display_order = w.display_order
+            FROM wanted w, state s
+            WHERE v.id = w.id AND v.base_asset_id = $1 AND v.display_order <> w.display_order AND s.found AND s.matched AND s.exact
+            RETURNING v.id
+        )
+        SELECT s.found, s.matched, s.exact,
+               hashtextextended(array_to_string($4::uuid[], ','), 0) & 4294967295 AS version
+        FROM state s
+        """)]
+    private static partial Task<(RowsAffected Locked, Outcome Outcome)> ReorderAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId,
+        bool isAdmin, Guid[] variantIds, long? ifMatch, CancellationToken ct);
+}

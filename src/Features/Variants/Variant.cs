@@ -1,0 +1,95 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Http;
+
+namespace AssetForge.Features.Variants;
+
+/// <summary>
+/// Where a variant's generation stands. Stored as varchar with a CHECK constraint (not a PostgreSQL enum), so SQL
+/// sees the label text; JSON and query strings use the same labels, and anything else is a 400.
+/// </summary>
+[JsonConverter(typeof(PgEnumJsonConverter<VariantStatus>))]
+public enum VariantStatus
+{
+    Pending,
+    Processing,
+    Completed,
+    Failed,
+}
+
+public static class VariantStatuses
+{
+    public static string Label(this VariantStatus status) => PgEnumLabels<VariantStatus>.Of(status);
+
+    public static string Allowed { get; } = string.Join(", ", PgEnumLabels<VariantStatus>.All);
+
+    public static VariantStatus Parse(string stored) => PgEnumLabels<VariantStatus>.TryParse(stored, out var status)
+        ? status
+        : throw new InvalidOperationException($"asset_variants.generation_status holds '{stored}', which its CHECK constraint forbids.");
+}
+
+/// <summary>A variant joined with its variant asset (one join; the asset's URLs are cdn_thumbnail_url and cdn_url).</summary>
+[DbRow]
+public sealed partial record VariantRow(
+    Guid Id, Guid BaseAssetId, Guid VariantAssetId, Guid OwnerId, string PresetId, string PresetName, string? PresetCategory,
+    string? PresetTier, string? PresetColor, string? RetextureTaskId, string GenerationStatus, string? GenerationError,
+    string? StylePrompt, JsonElement Metadata, int DisplayOrder, bool IsActive, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset? CompletedAt, [property: Column("xmin")] uint Version,
+    string VariantAssetName, string? VariantAssetThumbnailUrl, string? VariantAssetModelUrl)
+{
+    /// <summary>asset_variants' own columns, as an INSERT/UPDATE RETURNING list or a CTE's output.</summary>
+    public const string OwnColumns = """
+        id, base_asset_id, variant_asset_id, owner_id, preset_id, preset_name, preset_category, preset_tier, preset_color,
+        retexture_task_id, generation_status, generation_error, style_prompt, metadata, display_order, is_active,
+        created_at, updated_at, completed_at, xmin
+        """;
+
+    /// <summary>Every column of the record, for a query over <c>v</c> (the variant) and <c>a</c> (its variant asset).</summary>
+    public const string Columns = """
+        v.id, v.base_asset_id, v.variant_asset_id, v.owner_id, v.preset_id, v.preset_name, v.preset_category, v.preset_tier,
+        v.preset_color, v.retexture_task_id, v.generation_status, v.generation_error, v.style_prompt, v.metadata,
+        v.display_order, v.is_active, v.created_at, v.updated_at, v.completed_at, v.xmin,
+        a.name AS variant_asset_name, a.cdn_thumbnail_url AS variant_asset_thumbnail_url, a.cdn_url AS variant_asset_model_url
+        """;
+
+    public const string From = "asset_variants v JOIN assets a ON a.id = v.variant_asset_id";
+
+    public Variant ToResponse() => new(Id, BaseAssetId, VariantAssetId, OwnerId, PresetId, PresetName, PresetCategory, PresetTier,
+        PresetColor, RetextureTaskId, VariantStatuses.Parse(GenerationStatus), GenerationError, StylePrompt, Metadata, DisplayOrder,
+        IsActive, CreatedAt, UpdatedAt, CompletedAt,
+        new VariantAsset(VariantAssetId, VariantAssetName, VariantAssetThumbnailUrl, VariantAssetModelUrl));
+}
+
+/// <summary>A material variant of a base asset, as the API shows it.</summary>
+public sealed record Variant(
+    Guid Id, Guid BaseAssetId, Guid VariantAssetId, Guid OwnerId, string PresetId, string PresetName, string? PresetCategory,
+    string? PresetTier, string? PresetColor, string? RetextureTaskId, VariantStatus GenerationStatus, string? GenerationError,
+    string? StylePrompt, JsonElement Metadata, int DisplayOrder, bool IsActive, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset? CompletedAt, VariantAsset VariantAsset);
+
+/// <summary>The variant's own asset: what a gallery needs to show and load it.</summary>
+public sealed record VariantAsset(Guid Id, string Name, string? ThumbnailUrl, string? ModelUrl);
+
+/// <summary>A base asset's variants in gallery order (display_order DESC): what PUT …/variants/order replaces.</summary>
+public sealed record VariantOrder(IReadOnlyList<Guid> VariantIds);
+
+/// <summary>Statements the slice's queries share, so "visible to the caller" means the same thing everywhere.</summary>
+internal static class VariantSql
+{
+    /// <summary>The base asset $1 exists and the caller ($2, admin $3) may see it.</summary>
+    public const string BaseAssetVisible = "SELECT FROM assets b WHERE b.id = $1 AND (b.owner_id = $2 OR $3)";
+
+    /// <summary>
+    /// The order's version for ETags: a 32-bit hash of the variant ids in gallery order (display_order DESC, id DESC)
+    /// over <c>ordered</c>, so any create, delete or reorder changes it. 32 bits because ETags carry a uint.
+    /// </summary>
+    public const string OrderVersion =
+        "hashtextextended(coalesce(string_agg(ordered.id::text, ',' ORDER BY ordered.display_order DESC, ordered.id DESC), ''), 0) & 4294967295";
+}
+
+internal static class VariantProblems
+{
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Stale() =>
+        Problems.Status(412, "The variant has changed since you read it (If-Match did not match its ETag).");
+}

@@ -1,0 +1,28 @@
+using AssetForge.Infrastructure.Data;
+
+namespace AssetForge.Features.Variants;
+
+/// <summary>
+/// A base asset's variant_statistics row. V4's trigger keeps it equal to variant_statistics_recount(base_asset_id)
+/// after every statement that changes asset_variants; a base asset that never had a variant has no row, which reads
+/// as zeros.
+/// </summary>
+[DbRow]
+public sealed partial record VariantStatisticsRow(
+    Guid BaseAssetId, int TotalVariants, int CompletedVariants, int FailedVariants, int ActiveVariants,
+    DateTimeOffset? LastVariantCreated, DateTimeOffset? LastVariantCompleted, [property: Column("xmin")] uint? Version)
+{
+    /// <summary>The row for base asset <c>b</c>, zeros when it has none (the query must LEFT JOIN variant_statistics s).</summary>
+    public const string Columns = """
+        b.id AS base_asset_id, coalesce(s.total_variants, 0) AS total_variants,
+        coalesce(s.completed_variants, 0) AS completed_variants, coalesce(s.failed_variants, 0) AS failed_variants,
+        coalesce(s.active_variants, 0) AS active_variants, s.last_variant_created, s.last_variant_completed, s.xmin
+        """;
+
+    public VariantStatistics ToResponse() => new(BaseAssetId, TotalVariants, CompletedVariants, FailedVariants, ActiveVariants,
+        LastVariantCreated, LastVariantCompleted);
+}
+
+public sealed record VariantStatistics(
+    Guid BaseAssetId, int TotalVariants, int CompletedVariants, int FailedVariants, int ActiveVariants,
+    DateTimeOffset? LastVariantCreated, DateTimeOffset? LastVariantCompleted);
