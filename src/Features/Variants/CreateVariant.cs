@@ -12,7 +12,7 @@ namespace AssetForge.Features.Variants;
 /// POST /api/assets/{baseAssetId}/variants: a variant of a base asset, pointing at its own variant asset; both assets
 /// must be the caller's (admins: anyone's, and the variant then belongs to the base asset's owner). One variant per
 /// preset per asset: the unique key decides, so of two racing requests one gets 201 and the other 409.
-/// The base asset's statistics row is created or recounted in the same transaction by V4's statement trigger.
+/// The base asset's statistics row is created or recounted in the same transaction by V3's statement trigger.
 /// </summary>
 public static partial class CreateVariant
 {

@@ -11,7 +11,7 @@ namespace AssetForge.Features.Variants;
 /// <summary>
 /// PATCH /api/variants/{id}: display order, active flag, metadata (replaced as a whole), style prompt, retexture task
 /// id. A field left out (or null) keeps its value; an empty string clears stylePrompt or retextureTaskId. Toggling
-/// isActive recounts the base asset's statistics in the same transaction (V4's statement trigger).
+/// isActive recounts the base asset's statistics in the same transaction (V3's statement trigger).
 /// </summary>
 public static partial class UpdateVariant
 {

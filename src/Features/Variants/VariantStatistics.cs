@@ -3,7 +3,7 @@ using AssetForge.Infrastructure.Data;
 namespace AssetForge.Features.Variants;
 
 /// <summary>
-/// A base asset's variant_statistics row. V4's trigger keeps it equal to variant_statistics_recount(base_asset_id)
+/// A base asset's variant_statistics row. V3's trigger keeps it equal to variant_statistics_recount(base_asset_id)
 /// after every statement that changes asset_variants; a base asset that never had a variant has no row, which reads
 /// as zeros.
 /// </summary>

@@ -56,7 +56,7 @@ public static partial class Migrations
         if (!Directory.Exists(Location)) return [];
         return Directory.EnumerateFiles(Location, "V*__*.sql")
             .Select(path => Path.GetFileName(path)[1..].Split("__")[0].Replace('_', '.'))
-            .Order(StringComparer.Ordinal)
+            .OrderBy(version => Version.Parse(version.Contains('.') ? version : version + ".0"))  // 10 after 2, as Evolve orders them
             .ToList();
     }
 

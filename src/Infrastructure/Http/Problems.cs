@@ -117,8 +117,10 @@ public sealed partial class ApiExceptionHandler(
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            // SQLSTATE class 22 is "data exception": the value itself was wrong for its column.
-            if (e is Npgsql.PostgresException { SqlState: [ '2', '2', _, _, _ ] } pg) return pg.MessageText;
+            // Data exceptions that only a stored value can cause: a NUL or invalid byte in text (22021), a \u0000
+            // in jsonb (22P05), a string longer than its column (22001), a number out of its column's range (22003).
+            // Others in class 22 (division by zero, say) are the server's own bugs and stay 500s.
+            if (e is Npgsql.PostgresException { SqlState: "22021" or "22P05" or "22001" or "22003" } pg) return pg.MessageText;
             if (e is System.Text.EncoderFallbackException) return "text that is not valid Unicode (an unpaired surrogate).";
         }
         return null;

@@ -171,12 +171,7 @@ public sealed class MigrationTests : IAsyncLifetime
         await using var db = NpgsqlDataSource.Create(cs);
         var user = await db.ScalarAsync<Guid>("INSERT INTO users (privy_user_id) VALUES ('did:privy:keep-me') RETURNING id");
 
-        // Newest first, as docs/ROLLBACK.md says: later migrations build on V2's tables.
-        foreach (var script in Directory.GetFiles(RepoFile("db/rollback"), "V*__*.down.sql")
-                     .Select(path => (Path: path, Version: int.Parse(Path.GetFileName(path)[1..].Split("__")[0])))
-                     .Where(s => s.Version >= 2)
-                     .OrderByDescending(s => s.Version))
-            await db.ExecuteAsync(await File.ReadAllTextAsync(script.Path));
+        await RollBackAsync(db, downTo: 2);
 
         var tables = await db.ColumnAsync<string>("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'");
         Assert.Empty(Tables.Intersect(tables));
@@ -221,6 +216,16 @@ public sealed class MigrationTests : IAsyncLifetime
         var baseAsset = await _db.ScalarAsync<Guid>("INSERT INTO assets (id, name, type, owner_id) VALUES (gen_random_uuid(), 'Sword', 'weapon', $1) RETURNING id", user);
         var variantAsset = await _db.ScalarAsync<Guid>("INSERT INTO assets (id, name, type, owner_id) VALUES (gen_random_uuid(), 'Gold sword', 'weapon', $1) RETURNING id", user);
         return (user, baseAsset, variantAsset);
+    }
+
+    /// <summary>Runs db/rollback's down scripts from the newest down to <paramref name="downTo"/>, as docs/ROLLBACK.md says.</summary>
+    internal static async Task RollBackAsync(NpgsqlDataSource db, int downTo)
+    {
+        var scripts = Directory.GetFiles(RepoFile("db/rollback"), "V*__*.down.sql")
+            .Select(path => (Path: path, Version: int.Parse(Path.GetFileName(path)[1..].Split("__")[0])))
+            .Where(s => s.Version >= downTo)
+            .OrderByDescending(s => s.Version);
+        foreach (var script in scripts) await db.ExecuteAsync(await File.ReadAllTextAsync(script.Path));
     }
 
     internal static string RepoFile(string relative)

@@ -22,16 +22,16 @@ public sealed class ErrorsMigrationTests
     }
 
     [Fact]
-    public async Task Rolling_back_V5_drops_only_the_aggregated_hours_and_migrating_brings_them_back()
+    public async Task Rolling_back_V4_drops_only_the_aggregated_hours_and_migrating_brings_them_back()
     {
         var cs = await (await PostgresServer.GetAsync()).CreateMigratedDatabaseAsync();
         await using var db = NpgsqlDataSource.Create(cs);
         await db.ExecuteAsync("INSERT INTO error_aggregations (hour_bucket, total_errors) VALUES ('2031-01-01T10:00Z', 3)");
 
-        await db.ExecuteAsync(await File.ReadAllTextAsync(MigrationTests.RepoFile("db/rollback/V5__errors_aggregated_hours.down.sql")));
+        await MigrationTests.RollBackAsync(db, downTo: 4);
 
         Assert.Null(await db.ScalarAsync<string>("SELECT to_regclass('error_aggregation_hours')::text"));
-        Assert.DoesNotContain("5", await db.ColumnAsync<string>("SELECT version FROM assetforge_changelog WHERE version IS NOT NULL"));
+        Assert.DoesNotContain("4", await db.ColumnAsync<string>("SELECT version FROM assetforge_changelog WHERE version IS NOT NULL"));
         Assert.Equal(3, await db.ScalarAsync<int>("SELECT total_errors FROM error_aggregations"));
 
         Migrations.Apply(cs, NullLogger.Instance);

@@ -23,7 +23,7 @@ public sealed class VariantStatisticsConcurrencyTests(ApiFactory factory) : ICla
         foreach (var connection in opened) await connection.DisposeAsync();
     }
 
-    // Interleavings are luck: three rounds per test. With the lock removed from V4, this test fails in most runs.
+    // Interleavings are luck: three rounds per test. With the lock removed from V3, this test fails in most runs.
     [Fact]
     public async Task Fifty_concurrent_creates_with_concurrent_status_changes_and_toggles_leave_statistics_equal_to_a_recount()
     {

@@ -6,11 +6,11 @@ using Npgsql;
 
 namespace AssetForge.Tests.Features.Variants;
 
-/// <summary>V4 (statistics trigger and list indexes): its rollback, and the rebuild of existing rows when it is applied.</summary>
+/// <summary>V3 (statistics trigger and list indexes): its rollback, and the rebuild of existing rows when it is applied.</summary>
 public sealed class VariantStatisticsMigrationTests
 {
     [Fact]
-    public async Task Rolling_back_V4_removes_the_trigger_and_restores_V2s_indexes_and_reapplying_it_rebuilds_every_row()
+    public async Task Rolling_back_V3_removes_the_trigger_and_restores_V2s_indexes_and_reapplying_it_rebuilds_every_row()
     {
         var server = await PostgresServer.GetAsync();
         var cs = await server.CreateMigratedDatabaseAsync();
@@ -18,7 +18,8 @@ public sealed class VariantStatisticsMigrationTests
         var owner = await db.ScalarAsync<Guid>("INSERT INTO users (privy_user_id) VALUES ($1) RETURNING id", $"did:privy:{Guid.NewGuid()}");
         var baseAsset = await db.ScalarAsync<Guid>("INSERT INTO assets (id, name, type, owner_id) VALUES (gen_random_uuid(), 'Base', 'w', $1) RETURNING id", owner);
 
-        await db.ExecuteAsync(await File.ReadAllTextAsync(MigrationTests.RepoFile("db/rollback/V4__variants_statistics.down.sql")));
+        // Newer versions (the Errors slice's V4) go first, as docs/ROLLBACK.md says.
+        await MigrationTests.RollBackAsync(db, downTo: 3);
 
         Assert.Empty(await db.ColumnAsync<string>("SELECT tgname::text FROM pg_trigger WHERE tgname LIKE 'asset_variants_statistics_%'"));
         Assert.Empty(await db.ColumnAsync<string>("SELECT proname::text FROM pg_proc WHERE proname LIKE 'variant_statistics_%'"));
@@ -27,9 +28,9 @@ public sealed class VariantStatisticsMigrationTests
         Assert.Contains("asset_variants_generation_status_idx", indexes);
         Assert.Contains("asset_variants_owner_idx", indexes);
         Assert.DoesNotContain("asset_variants_preset_created_idx", indexes);
-        Assert.DoesNotContain("4", await db.ColumnAsync<string>("SELECT version FROM assetforge_changelog WHERE version IS NOT NULL"));
+        Assert.DoesNotContain("3", await db.ColumnAsync<string>("SELECT version FROM assetforge_changelog WHERE version IS NOT NULL"));
 
-        // Without V4 nothing keeps the row: write what the old service would have left behind.
+        // Without V3 nothing keeps the row: write what the old service would have left behind.
         await db.ExecuteAsync("""
             WITH a AS (
                 INSERT INTO assets (id, name, type, owner_id) SELECT gen_random_uuid(), 'V', 'w', $2 FROM generate_series(1, 3) RETURNING id)

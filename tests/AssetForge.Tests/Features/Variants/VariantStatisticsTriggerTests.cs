@@ -4,7 +4,7 @@ using Npgsql;
 namespace AssetForge.Tests.Features.Variants;
 
 /// <summary>
-/// V4's statistics trigger driven straight from SQL sessions, as the product's own deletes and operators reach it:
+/// V3's statistics trigger driven straight from SQL sessions, as the product's own deletes and operators reach it:
 /// many sessions with statements ready on open connections overlap far more in the database than HTTP requests do
 /// through a two-core test host, so this is where a lost update would show first.
 /// </summary>

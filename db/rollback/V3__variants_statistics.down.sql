@@ -1,6 +1,6 @@
--- Undoes V4__variants_statistics.sql: drops the statistics triggers and functions, puts V2's single-column
--- asset_variants indexes back, and removes V4 from Evolve's changelog so a later start re-applies it.
--- No rows are lost, but from here on nothing keeps variant_statistics equal to the variants: re-apply V4
+-- Undoes V3__variants_statistics.sql: drops the statistics triggers and functions, puts V2's single-column
+-- asset_variants indexes back, and removes V3 from Evolve's changelog so a later start re-applies it.
+-- No rows are lost, but from here on nothing keeps variant_statistics equal to the variants: re-apply V3
 -- (which rebuilds every statistics row) before serving the Variants routes again.
 BEGIN;
 
@@ -18,6 +18,6 @@ CREATE INDEX IF NOT EXISTS asset_variants_preset_idx ON asset_variants (preset_i
 CREATE INDEX IF NOT EXISTS asset_variants_generation_status_idx ON asset_variants (generation_status);
 CREATE INDEX IF NOT EXISTS asset_variants_owner_idx ON asset_variants (owner_id);
 
-DELETE FROM assetforge_changelog WHERE version = '4';
+DELETE FROM assetforge_changelog WHERE version = '3';
 
 COMMIT;
