@@ -25,13 +25,12 @@ public static partial class GetPipelineStatistics
             SuccessRate, AverageDurationMs);
     }
 
-    public static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> HandleAsync(string? userId, CurrentUser user,
+    public static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> HandleAsync(Guid? userId, CurrentUser user,
         NpgsqlDataSource db, CancellationToken ct)
     {
-        if (!QueryValues.TryGuid(userId, "userId", out var requestedUser, out var invalid)) return invalid!;
-        if (requestedUser is { } other && !user.MayAccess(other))
+        if (userId is { } other && !user.MayAccess(other))
             return Problems.Status(StatusCodes.Status403Forbidden, "Only admins may read another user's statistics.");
-        var owner = user.IsAdmin ? requestedUser : user.Id;
+        var owner = user.IsAdmin ? userId : user.Id;
         var row = owner is { } ownerId ? await ForUserAsync(db, ownerId, ct) : await ForEveryoneAsync(db, ct);
         return TypedResults.Ok(row.ToResponse());
     }

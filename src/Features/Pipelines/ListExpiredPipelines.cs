@@ -14,10 +14,10 @@ public static partial class ListExpiredPipelines
     private const string Scope = "pipelines-expired";
     private static readonly Keyset Start = new(DateTimeOffset.MinValue, Guid.Empty);
 
-    public static async Task<Results<Ok<CursorPage<PipelineSummary>>, ValidationProblem>> HandleAsync(string? cursor, string? limit,
+    public static async Task<Results<Ok<CursorPage<PipelineSummary>>, ValidationProblem>> HandleAsync(string? cursor, int? limit,
         NpgsqlDataSource db, CursorCodec codec, CancellationToken ct)
     {
-        if (!QueryValues.TryLimit(limit, out var pageSize, out var invalid)) return invalid!;
+        if (!Paging.TryLimit(limit, out var pageSize, out var limitError)) return Problems.Validation("limit", limitError!);
         var after = Start;
         if (!string.IsNullOrEmpty(cursor) && !codec.TryDecode(cursor, Scope, out after))
             return Problems.Validation("cursor", "The cursor is malformed, or was issued for another list.");

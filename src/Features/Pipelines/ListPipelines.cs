@@ -20,12 +20,11 @@ public static partial class ListPipelines
     private static readonly Keyset Start = new(DateTimeOffset.MaxValue, Guid.AllBitsSet);
 
     public static async Task<Results<Ok<CursorPage<PipelineSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        string[]? status, string? userId, string? cursor, string? limit, CurrentUser user, NpgsqlDataSource db, CursorCodec codec,
+        string[]? status, Guid? userId, string? cursor, int? limit, CurrentUser user, NpgsqlDataSource db, CursorCodec codec,
         CancellationToken ct)
     {
-        if (!QueryValues.TryLimit(limit, out var pageSize, out var invalid)) return invalid!;
-        if (!QueryValues.TryGuid(userId, "userId", out var requestedUser, out invalid)) return invalid!;
-        if (requestedUser is { } other && !user.MayAccess(other))
+        if (!Paging.TryLimit(limit, out var pageSize, out var limitError)) return Problems.Validation("limit", limitError!);
+        if (userId is { } other && !user.MayAccess(other))
             return Problems.Status(StatusCodes.Status403Forbidden, "Only admins may list another user's pipelines.");
 
         var statuses = new SortedSet<PipelineStatus>();
@@ -37,7 +36,7 @@ public static partial class ListPipelines
         }
 
         // Members are always scoped to themselves; admins to the userId they asked for, or to everyone.
-        var owner = user.IsAdmin ? requestedUser : user.Id;
+        var owner = user.IsAdmin ? userId : user.Id;
         var scope = $"pipelines|user={owner?.ToString() ?? "*"}|status={string.Join(',', statuses.Select(PgEnumLabels<PipelineStatus>.Of))}";
         var after = Start;
         if (!string.IsNullOrEmpty(cursor) && !codec.TryDecode(cursor, scope, out after))
