@@ -17,6 +17,11 @@ public static class ApiReference
             {
                 // Timestamps are written by a custom converter, which hides their type from the schema exporter.
                 var type = context.JsonTypeInfo.Type;
+                if (context.JsonTypeInfo.Converter is ILabelledEnumConverter labelled)
+                {
+                    schema.Type = JsonSchemaType.String;
+                    schema.Enum = labelled.Labels.Select(label => (System.Text.Json.Nodes.JsonNode)label).ToList();
+                }
                 if (type == typeof(DateTimeOffset) || type == typeof(DateTimeOffset?))
                 {
                     schema.Type = type == typeof(DateTimeOffset) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;

@@ -65,11 +65,28 @@ public sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
 }
 
 /// <summary>
-/// Enum values travel as their PostgreSQL labels ("external_api"); integers and unknown labels are rejected.
-/// Put it on a [PgEnum] with [JsonConverter(typeof(PgEnumJsonConverter&lt;T&gt;))].
+/// Enum values travel exactly as their PostgreSQL labels ("external_api"): other casings, integers and unknown
+/// labels are rejected (400). Put it on an enum with [JsonConverter(typeof(PgEnumJsonConverter&lt;T&gt;))].
 /// </summary>
-public sealed class PgEnumJsonConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)
-    where TEnum : struct, Enum;
+public sealed class PgEnumJsonConverter<TEnum> : JsonConverter<TEnum>, ILabelledEnumConverter where TEnum : struct, Enum
+{
+    public IReadOnlyCollection<string> Labels => PgEnumLabels<TEnum>.All;
+
+    public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String && PgEnumLabels<TEnum>.TryParse(reader.GetString(), out var value)) return value;
+        throw new JsonException(PgEnumLabels<TEnum>.Expectation);
+    }
+
+    public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(PgEnumLabels<TEnum>.Encoded(value));
+}
+
+/// <summary>Lets the OpenAPI document list an enum's labels, which a custom converter otherwise hides.</summary>
+public interface ILabelledEnumConverter
+{
+    IReadOnlyCollection<string> Labels { get; }
+}
 
 /// <summary>The labels of a [PgEnum], for query strings and messages.</summary>
 public static class PgEnumLabels<TEnum> where TEnum : struct, Enum
@@ -77,9 +94,17 @@ public static class PgEnumLabels<TEnum> where TEnum : struct, Enum
     private static readonly Dictionary<string, TEnum> ByLabel =
         Enum.GetValues<TEnum>().ToDictionary(v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()), StringComparer.Ordinal);
 
+    private static readonly Dictionary<TEnum, JsonEncodedText> ByValue =
+        ByLabel.ToDictionary(pair => pair.Value, pair => JsonEncodedText.Encode(pair.Key));
+
     public static IReadOnlyCollection<string> All { get; } = ByLabel.Keys.ToArray();
+
+    /// <summary>What a client is told when it sends something else.</summary>
+    public static string Expectation { get; } = "The value must be one of: " + string.Join(", ", All) + ".";
 
     public static bool TryParse(string? label, out TEnum value) => ByLabel.TryGetValue(label ?? "", out value);
 
-    public static string Of(TEnum value) => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+    public static string Of(TEnum value) => ByValue[value].Value;
+
+    internal static JsonEncodedText Encoded(TEnum value) => ByValue[value];
 }

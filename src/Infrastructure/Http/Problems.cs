@@ -177,6 +177,7 @@ public sealed partial class ApiExceptionHandler(
     private static string JsonMessage(JsonException e)
     {
         var message = e.Message;
+        if (message.StartsWith("The value must be one of", StringComparison.Ordinal)) return message;
         if (UnmappedProperty().Match(message) is { Success: true } unmapped) return $"Unknown property '{unmapped.Groups["name"].Value}'.";
         if (MissingRequired().Match(message) is { Success: true } req) return $"Missing required properties: {req.Groups["names"].Value}.";
         if (message.Contains("doesn't allow setting null", StringComparison.Ordinal) || message.Contains("non-nullable", StringComparison.Ordinal))

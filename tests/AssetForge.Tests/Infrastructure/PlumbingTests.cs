@@ -27,7 +27,7 @@ public sealed class PlumbingTests(PlumbingTests.Factory factory) : IClassFixture
         }
     }
 
-    public sealed record ProbeBody(string Name, int Count, DateTimeOffset? At);
+    public sealed record ProbeBody(string Name, int Count, DateTimeOffset? At, AssetForge.Features.Errors.ErrorCategory? Category = null);
 
     private sealed class ProbeEndpoints : IStartupFilter
     {
@@ -89,6 +89,21 @@ public sealed class PlumbingTests(PlumbingTests.Factory factory) : IClassFixture
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), problem.ToString());
         Assert.DoesNotContain("AssetForge", messages.ToString());
         Assert.DoesNotContain("System.", messages.ToString());
+    }
+
+    [Fact]
+    public async Task Enum_values_travel_exactly_as_their_postgres_labels()
+    {
+        var ok = await (await _client.PostAsync("/_probe/echo", Http.Json("""{"name":"a","count":1,"category":"external_api"}""")))
+            .AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal("external_api", ok.GetProperty("category").GetString());
+
+        foreach (var wrong in new[] { "\"External_Api\"", "\"externalApi\"", "3", "\"nonsense\"" })
+        {
+            var problem = await (await _client.PostAsync("/_probe/echo", Http.Json($$"""{"name":"a","count":1,"category":{{wrong}}}""")))
+                .AssertProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("external_api", problem.GetProperty("errors").GetProperty("category")[0].GetString());
+        }
     }
 
     [Fact]
