@@ -18,7 +18,6 @@ WORKDIR /app
 COPY --from=build /app/AssetForge /app/appsettings.json ./
 COPY --from=build /app/db ./db
 USER app
-ENV ASPNETCORE_URLS=http://+:8080 \
-    DOTNET_gcServer=0
+ENV ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080
 ENTRYPOINT ["/app/AssetForge"]

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -25,7 +26,8 @@ public static class Authentication
         services.AddSingleton<UserDirectory>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .PostConfigure<IConfiguration>((options, configuration) => Configure(options, configuration.GetSection(Section)));
+            .PostConfigure<IConfiguration>((options, configuration) => Configure(options, configuration.GetSection(Section)))
+            .PostConfigure<IConfiguration>((options, configuration) => CacheValidatedTokens(options, configuration));
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(CurrentUser.AdminClaim, "true"));
         return services;
@@ -56,6 +58,19 @@ public static class Authentication
 
         options.Events ??= new JwtBearerEvents();
         options.Events.OnTokenValidated = AttachUserAsync;
+    }
+
+    /// <summary>
+    /// Authentication:ValidatedTokenCacheSize tokens (default 10,000; 0 turns the cache off) are remembered once
+    /// validated: see <see cref="CachedTokenHandler"/>.
+    /// </summary>
+    private static void CacheValidatedTokens(JwtBearerOptions options, IConfiguration configuration)
+    {
+        var size = configuration.GetValue("Authentication:ValidatedTokenCacheSize", 10_000);
+        if (size <= 0) return;
+        var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = size });
+        for (var i = 0; i < options.TokenHandlers.Count; i++)
+            options.TokenHandlers[i] = new CachedTokenHandler(options.TokenHandlers[i], cache, TimeProvider.System);
     }
 
     /// <summary>Turns a valid token into our user: provisions the users row on first sight and decides the role.</summary>
