@@ -30,16 +30,22 @@ public static partial class ListAssetVariants
     }
 
     // One round trip: the total (NULL when the base asset is not the caller's) and the page, as one batch.
+    // The total is read off the statistics row, which V3's trigger keeps equal to a recount, instead of counting
+    // every variant; the page is cut from the variants alone before the join, so only its rows look up assets.
     [Query(
         """
-        SELECT (SELECT count(*) FROM asset_variants v WHERE v.base_asset_id = b.id AND (v.is_active OR NOT $4))
-        FROM assets b WHERE b.id = $1 AND (b.owner_id = $2 OR $3)
+        SELECT coalesce(CASE WHEN $4 THEN s.active_variants ELSE s.total_variants END, 0)::bigint
+        FROM assets b LEFT JOIN variant_statistics s ON s.base_asset_id = b.id
+        WHERE b.id = $1 AND (b.owner_id = $2 OR $3)
         """,
         $"""
-        SELECT {VariantRow.Columns} FROM {VariantRow.From}
-        WHERE v.base_asset_id = $1 AND EXISTS ({VariantSql.BaseAssetVisible}) AND (v.is_active OR NOT $4)
+        SELECT {VariantRow.Columns}
+        FROM (SELECT {VariantRow.OwnColumns} FROM asset_variants v
+              WHERE v.base_asset_id = $1 AND EXISTS ({VariantSql.BaseAssetVisible}) AND (v.is_active OR NOT $4)
+              ORDER BY v.display_order DESC, v.id DESC
+              LIMIT $5 OFFSET $6) v
+        JOIN assets a ON a.id = v.variant_asset_id
         ORDER BY v.display_order DESC, v.id DESC
-        LIMIT $5 OFFSET $6
         """)]
     private static partial Task<(long? Total, List<VariantRow> Rows)> PageAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId,
         bool isAdmin, bool activeOnly, int limit, long offset, CancellationToken ct);
