@@ -13,8 +13,6 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class ListPipelines
 {
-    private static readonly PipelineStatus[] AllStatuses = Enum.GetValues<PipelineStatus>();
-
     // The first page starts "after" a position no row reaches, so every page runs the same statement and its
     // row comparison stays an index condition, prepared or not.
     private static readonly Keyset Start = new(DateTimeOffset.MaxValue, Guid.AllBitsSet);
@@ -42,10 +40,14 @@ public static partial class ListPipelines
         if (!string.IsNullOrEmpty(cursor) && !codec.TryDecode(cursor, scope, out after))
             return Problems.Validation("cursor", "The cursor is malformed, or was issued for other filters.");
 
-        var filter = statuses.Count == 0 ? AllStatuses : statuses.ToArray();
-        var rows = owner is { } ownerId
-            ? await ForUserAsync(db, ownerId, filter, after.CreatedAt, after.Id, pageSize + 1, ct)
-            : await ForEveryoneAsync(db, filter, after.CreatedAt, after.Id, pageSize + 1, ct);
+        var filter = statuses.ToArray();
+        var rows = (owner, filter.Length) switch
+        {
+            ({ } ownerId, 0) => await ForUserAsync(db, ownerId, after.CreatedAt, after.Id, pageSize + 1, ct),
+            ({ } ownerId, _) => await ForUserByStatusAsync(db, ownerId, filter, after.CreatedAt, after.Id, pageSize + 1, ct),
+            (null, 0) => await ForEveryoneAsync(db, after.CreatedAt, after.Id, pageSize + 1, ct),
+            (null, _) => await ForEveryoneByStatusAsync(db, filter, after.CreatedAt, after.Id, pageSize + 1, ct),
+        };
         return TypedResults.Ok(Paging.ToCursorPage(rows, pageSize, r => r.ToSummary(), r => new Keyset(r.CreatedAt, r.Id), codec, scope));
     }
 
@@ -53,21 +55,52 @@ public static partial class ListPipelines
     [Query($"""
         SELECT {PipelineRow.Columns}
         FROM generation_pipelines
-        WHERE user_id = $1 AND status = ANY($2) AND (created_at, id) < ($3, $4)
+        WHERE user_id = $1 AND (created_at, id) < ($2, $3)
         ORDER BY created_at DESC, id DESC
+        LIMIT $4
+        """)]
+    private static partial Task<List<PipelineRow>> ForUserAsync(NpgsqlDataSource db, Guid userId,
+        DateTimeOffset afterCreatedAt, Guid afterId, int limit, CancellationToken ct);
+
+    // Each requested status reads its own newest rows off generation_pipelines_user_status_created_idx (V5), at most
+    // a page each, and only those are merged: a rare status is never found by walking past every other one.
+    [Query($"""
+        SELECT p.*
+        FROM unnest($2::pipeline_status[]) AS wanted (status)
+        CROSS JOIN LATERAL (
+            SELECT {PipelineRow.Columns} FROM generation_pipelines g
+            WHERE g.user_id = $1 AND g.status = wanted.status AND (g.created_at, g.id) < ($3, $4)
+            ORDER BY g.created_at DESC, g.id DESC
+            LIMIT $5) p
+        ORDER BY p.created_at DESC, p.id DESC
         LIMIT $5
         """)]
-    private static partial Task<List<PipelineRow>> ForUserAsync(NpgsqlDataSource db, Guid userId, PipelineStatus[] statuses,
+    private static partial Task<List<PipelineRow>> ForUserByStatusAsync(NpgsqlDataSource db, Guid userId, PipelineStatus[] statuses,
         DateTimeOffset afterCreatedAt, Guid afterId, int limit, CancellationToken ct);
 
     // Served by generation_pipelines_created_idx.
     [Query($"""
         SELECT {PipelineRow.Columns}
         FROM generation_pipelines
-        WHERE status = ANY($1) AND (created_at, id) < ($2, $3)
+        WHERE (created_at, id) < ($1, $2)
         ORDER BY created_at DESC, id DESC
+        LIMIT $3
+        """)]
+    private static partial Task<List<PipelineRow>> ForEveryoneAsync(NpgsqlDataSource db,
+        DateTimeOffset afterCreatedAt, Guid afterId, int limit, CancellationToken ct);
+
+    // As ForUserByStatusAsync, off generation_pipelines_status_created_idx (V5).
+    [Query($"""
+        SELECT p.*
+        FROM unnest($1::pipeline_status[]) AS wanted (status)
+        CROSS JOIN LATERAL (
+            SELECT {PipelineRow.Columns} FROM generation_pipelines g
+            WHERE g.status = wanted.status AND (g.created_at, g.id) < ($2, $3)
+            ORDER BY g.created_at DESC, g.id DESC
+            LIMIT $4) p
+        ORDER BY p.created_at DESC, p.id DESC
         LIMIT $4
         """)]
-    private static partial Task<List<PipelineRow>> ForEveryoneAsync(NpgsqlDataSource db, PipelineStatus[] statuses,
+    private static partial Task<List<PipelineRow>> ForEveryoneByStatusAsync(NpgsqlDataSource db, PipelineStatus[] statuses,
         DateTimeOffset afterCreatedAt, Guid afterId, int limit, CancellationToken ct);
 }
