@@ -13,8 +13,4 @@ public static class PgErrors
 
     public static bool IsCheckViolation(this PostgresException e, string? constraint = null) =>
         e.SqlState == PostgresErrorCodes.CheckViolation && (constraint is null || e.ConstraintName == constraint);
-
-    /// <summary>Serialization failures and deadlocks: the transaction may simply be retried.</summary>
-    public static bool IsTransient(this PostgresException e) =>
-        e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
 }

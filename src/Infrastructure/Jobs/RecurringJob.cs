@@ -20,8 +20,6 @@ public abstract partial class RecurringJob(NpgsqlDataSource db, IConfiguration c
     /// <summary>One run. Work in batches with short transactions; the lock is held for the whole run.</summary>
     protected abstract Task RunAsync(NpgsqlConnection connection, CancellationToken ct);
 
-    protected NpgsqlDataSource DataSource => db;
-
     /// <summary>Runs once if no other replica is running this job; false when the lock was taken elsewhere.</summary>
     public async Task<bool> TryRunAsync(CancellationToken ct)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
@@ -17,7 +16,7 @@ public sealed class JwksServer : IDisposable
         var p = key.ExportParameters(includePrivateParameters: false);
         _document = Encoding.UTF8.GetBytes(
             $$"""{"keys":[{"kty":"EC","crv":"P-256","use":"sig","alg":"ES256","kid":"{{keyId}}","x":"{{Base64UrlEncoder.Encode(p.Q.X)}}","y":"{{Base64UrlEncoder.Encode(p.Q.Y)}}"}]}""");
-        var port = FreePort();
+        var port = Ports.Free();
         Url = $"http://127.0.0.1:{port}/jwks.json";
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -39,12 +38,6 @@ public sealed class JwksServer : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose() => _listener.Close();
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using AssetForge.Infrastructure.Data;
 using DotNet.Testcontainers.Builders;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -113,7 +111,7 @@ public sealed class PostgresServer
 
             await RunAsOwnerAsync(asRoot, Path.Combine(bin, "initdb"),
                 ["-D", dir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
-            var port = FreePort();
+            var port = Ports.Free();
             // Durability is worthless for a throwaway cluster: skip fsync and WAL flushes for speed.
             var options = $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " +
                           "-c full_page_writes=off -c max_connections=300";
@@ -149,12 +147,6 @@ public sealed class PostgresServer
                     .FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")));
         }
 
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
 
         private static Task RunAsOwnerAsync(bool asRoot, string file, string[] args) =>
             asRoot ? RunAsync("runuser", ["-u", "postgres", "--", file, .. args]) : RunAsync(file, args);
