@@ -31,9 +31,10 @@ public static class PipelinesEndpoints
 
         pipelines.MapPost("/", CreatePipeline.HandleAsync).Validate<CreatePipeline.Request>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .WithName("CreatePipeline").WithSummary("Create a pipeline and its ordered stages in one transaction.");
+            .WithETag().WithName("CreatePipeline").WithSummary("Create a pipeline and its ordered stages in one transaction.");
         pipelines.MapGet("/", ListPipelines.HandleAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithQueryLabels<PipelineStatus>("status")
             .WithName("ListPipelines").WithSummary("The caller's pipelines (admin: anyone's), newest first, by cursor; status may repeat.");
         pipelines.MapGet("/statistics", GetPipelineStatistics.HandleAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -44,18 +45,18 @@ public static class PipelinesEndpoints
             .RequireAuthorization(Authentication.AdminPolicy)
             .WithName("CleanupPipelines").WithSummary("Admin: delete terminal pipelines completed before olderThan; returns how many.");
         pipelines.MapGet("/by-meshy-task/{taskId}", GetPipelineByMeshyTask.HandleAsync)
-            .WithName("GetPipelineByMeshyTask").WithSummary("The newest pipeline with this Meshy task id, with its stages.");
+            .WithETag().WithName("GetPipelineByMeshyTask").WithSummary("The newest pipeline with this Meshy task id, with its stages.");
         pipelines.MapGet("/{id}", GetPipeline.HandleAsync)
-            .WithName("GetPipeline").WithSummary("One pipeline with its stages in order, and its ETag.");
+            .WithETag().WithName("GetPipeline").WithSummary("One pipeline with its stages in order, and its ETag.");
         pipelines.MapPatch("/{id}/progress", UpdatePipelineProgress.HandleAsync).Validate<UpdatePipelineProgress.Request>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithName("UpdatePipelineProgress").WithSummary("Set progress (0..100) and the current stage of a running pipeline.");
+            .WithETag().WithName("UpdatePipelineProgress").WithSummary("Set progress (0..100) and the current stage of a running pipeline.");
         pipelines.MapPatch("/{id}/status", UpdatePipelineStatus.HandleAsync).Validate<UpdatePipelineStatus.Request>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithName("UpdatePipelineStatus").WithSummary("Move the pipeline through its state machine; final states are final (409).");
+            .WithETag().WithName("UpdatePipelineStatus").WithSummary("Move the pipeline through its state machine; final states are final (409).");
         pipelines.MapPatch("/{id}/stages/{stageId}", UpdatePipelineStage.HandleAsync).Validate<UpdatePipelineStage.Request>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithName("UpdatePipelineStage").WithSummary("Update one stage; the database clock stamps its start, end and duration.");
+            .WithETag().WithName("UpdatePipelineStage").WithSummary("Update one stage; the database clock stamps its start, end and duration.");
         pipelines.MapDelete("/{id}", DeletePipeline.HandleAsync)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("DeletePipeline").WithSummary("Delete a pipeline and its stages.");

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -9,7 +7,7 @@ namespace AssetForge.Infrastructure.Http;
 /// <summary>The OpenAPI document (the contract as users see it) and the Scalar reference, served with no outside requests.</summary>
 public static class ApiReference
 {
-    private const string Bearer = "Bearer";
+    internal const string Bearer = "Bearer";
 
     public static IServiceCollection AddAssetForgeOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(o => SchemaNames(o)
@@ -51,11 +49,8 @@ public static class ApiReference
                 };
                 return Task.CompletedTask;
             })
-            .AddOperationTransformer(async (operation, context, ct) =>
-            {
-                DescribeSecurity(operation, context);
-                await DescribeProblemsAsync(operation, context, ct);
-            }));
+            .AddOperationTransformer(OpenApiContract.DescribeOperationAsync)
+            .AddDocumentTransformer(OpenApiContract.FinishDocumentAsync));
 
     /// <summary>Slices nest their types (CreatePipeline.Request): name schemas after both, so they never collide.</summary>
     private static OpenApiOptions SchemaNames(OpenApiOptions options)
@@ -67,43 +62,14 @@ public static class ApiReference
         return options;
     }
 
-    /// <summary>Which operations need a token, and what happens without one, from the endpoint's own metadata.</summary>
-    private static void DescribeSecurity(OpenApiOperation operation, OpenApiOperationTransformerContext context)
-    {
-        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-        if (!metadata.OfType<IAuthorizeData>().Any() || metadata.OfType<IAllowAnonymous>().Any()) return;
-        operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] }];
-        operation.Responses ??= new OpenApiResponses();
-        operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Missing, expired or invalid bearer token." });
-        if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == Identity.Authentication.AdminPolicy))
-            operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The route is for admins." });
-    }
-
-    /// <summary>Every error answer is problem+json: say so for 4xx/5xx responses that endpoints declare bare.</summary>
-    private static async Task DescribeProblemsAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
-    {
-        if (operation.Responses is not { Count: > 0 } responses) return;
-        foreach (var (code, response) in responses)
-        {
-            if (code.Length != 3 || code[0] is not ('4' or '5') || response is not OpenApiResponse { Content: null or { Count: 0 } } bare)
-                continue;
-            var document = context.Document!;
-            if (document.Components?.Schemas?.ContainsKey(nameof(ProblemDetails)) != true)
-                document.AddComponent<IOpenApiSchema>(nameof(ProblemDetails), await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, ct));
-            bare.Content = new Dictionary<string, OpenApiMediaType>
-            {
-                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(nameof(ProblemDetails), document) },
-            };
-        }
-    }
-
     public static IEndpointRouteBuilder MapApiReference(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
         app.MapScalarApiReference(o => o
                 .WithTitle("AssetForge API")
                 .DisableDefaultFonts()  // fonts would come from a CDN
-                .DisableTelemetry())
+                .DisableTelemetry()
+                .AddPreferredSecuritySchemes(Bearer)) // "Try it" opens with the bearer token field
             .AllowAnonymous().DisableRateLimiting();
         return app;
     }

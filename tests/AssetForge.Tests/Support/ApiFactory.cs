@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 
@@ -39,6 +40,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Jobs:Enabled", "false"); // tests run jobs explicitly
         foreach (var (key, value) in Tokens.HostSettings.Concat(Settings)) builder.UseSetting(key, value);
+        // Every answer the suite receives is checked against the served OpenAPI document.
+        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, ContractValidationStartupFilter>());
     }
 
     /// <summary>A client that sends <paramref name="token"/> as its bearer token.</summary>
