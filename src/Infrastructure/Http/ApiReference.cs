@@ -20,6 +20,14 @@ public static class ApiReference
                     schema.Type = JsonSchemaType.String;
                     schema.Enum = labelled.Labels.Select(label => (System.Text.Json.Nodes.JsonNode)label).ToList();
                 }
+                else if (Nullable.GetUnderlyingType(type) is { IsEnum: true } underlying
+                         && context.JsonTypeInfo.Options.GetTypeInfo(underlying).Converter is ILabelledEnumConverter nullableLabels)
+                {
+                    // A nullable enum: its labels or null (else the exporter leaves it untyped).
+                    schema.Type = JsonSchemaType.String | JsonSchemaType.Null;
+                    schema.OneOf = null;
+                    schema.Enum = [.. nullableLabels.Labels.Select(label => (System.Text.Json.Nodes.JsonNode)label), null!];
+                }
                 if (type == typeof(DateTimeOffset) || type == typeof(DateTimeOffset?))
                 {
                     schema.Type = type == typeof(DateTimeOffset) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
@@ -37,6 +45,8 @@ public static class ApiReference
                                   "asset material variants with statistics, and API errors with hourly aggregations. " +
                                   "Errors are application/problem+json (RFC 9457); lists page by opaque cursor or by offset; " +
                                   "single resources carry an ETag that PATCH/PUT/DELETE accept as If-Match.",
+                    Contact = new OpenApiContact { Name = "AssetForge API maintainers" },
+                    License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-AssetForge-Proprietary" },
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

@@ -15,9 +15,9 @@ public static class Health
     {
         var group = app.MapGroup("/health").WithTags("Operations").AllowAnonymous().DisableRateLimiting();
         group.MapGet("/live", () => TypedResults.Ok(new HealthReport("live")))
-            .WithSummary("Liveness: the process is serving requests.");
+            .WithName("GetLiveness").WithSummary("Liveness: the process is serving requests.");
         group.MapGet("/ready", ReadyAsync)
-            .WithSummary("Readiness: the database answers and all migrations are applied.");
+            .WithName("GetReadiness").WithSummary("Readiness: the database answers and all migrations are applied.");
         return app;
     }
 
