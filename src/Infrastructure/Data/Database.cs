@@ -26,6 +26,7 @@ public static class Database
             csb.ConnectionString = GetConnectionString(sp.GetRequiredService<IConfiguration>());
             Configure(builder);
         });
+        services.AddSingleton<DatabaseOutage>();
         return services;
     }
 
