@@ -42,18 +42,18 @@ public static partial class ResolveError
     // outcome row tells 404 / 409 / 412 apart; the second statement (same round trip and transaction) reads the result.
     [Query("""
         WITH target AS (
-            SELECT id, resolved, xmin::text::bigint AS version FROM api_errors WHERE id = $1 FOR UPDATE
+            SELECT id, resolved, xmin::text::bigint AS version FROM api_errors WHERE id = @id FOR UPDATE
         ), updated AS (
             UPDATE api_errors e
-            SET resolved = true, resolved_at = $4, resolved_by = $2, resolution = $3
+            SET resolved = true, resolved_at = @resolvedAt, resolved_by = @resolvedBy, resolution = @resolution
             FROM target t
-            WHERE e.id = t.id AND NOT t.resolved AND ($5::bigint IS NULL OR t.version = $5)
+            WHERE e.id = t.id AND NOT t.resolved AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
             RETURNING e.id
         )
         SELECT EXISTS (SELECT 1 FROM updated) AS changed, EXISTS (SELECT 1 FROM target) AS found,
                coalesce((SELECT resolved FROM target), false) AS was_resolved, (SELECT version FROM target) AS current_version
         """,
-        $"SELECT {ApiErrorRow.Columns} FROM api_errors WHERE id = $1")]
+        $"SELECT {ApiErrorRow.Columns} FROM api_errors WHERE id = @id")]
     private static partial Task<(Outcome, ApiErrorRow?)> ResolveAsync(NpgsqlDataSource db, Guid id, Guid resolvedBy, string resolution,
         DateTimeOffset resolvedAt, long? ifMatch, CancellationToken ct);
 }

@@ -80,13 +80,13 @@ public static partial class CreatePipeline
     [Query("""
         WITH pipeline AS (
             INSERT INTO generation_pipelines (id, user_id, asset_id, config, meshy_task_id, rigging_task_id, expires_at)
-            SELECT $1, $4, $5, $6, $7, $8, COALESCE($9, now() + interval '24 hours')
-            WHERE $5::uuid IS NULL OR EXISTS (SELECT FROM assets a WHERE a.id = $5 AND (a.owner_id = $2 OR $3))
+            SELECT @id, @ownerId, @assetId, @config, @meshyTaskId, @riggingTaskId, COALESCE(@expiresAt, now() + interval '24 hours')
+            WHERE @assetId::uuid IS NULL OR EXISTS (SELECT FROM assets a WHERE a.id = @assetId AND (a.owner_id = @userId OR @isAdmin))
             RETURNING id
         ), stages AS (
             INSERT INTO pipeline_stages (id, pipeline_id, stage_name, stage_order)
             SELECT stage.id, pipeline.id, stage.name, stage.position - 1
-            FROM pipeline, unnest($10::uuid[], $11::text[]) WITH ORDINALITY AS stage (id, name, position)
+            FROM pipeline, unnest(@stageIds::uuid[], @stageNames::text[]) WITH ORDINALITY AS stage (id, name, position)
         )
         SELECT EXISTS (SELECT FROM pipeline)
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]

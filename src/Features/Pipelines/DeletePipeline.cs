@@ -25,12 +25,12 @@ public static partial class DeletePipeline
         WITH target AS (
             SELECT id, xmin::text::bigint AS version
             FROM generation_pipelines
-            WHERE id = $1 AND (user_id = $2 OR $3)
+            WHERE id = @id AND (user_id = @userId OR @isAdmin)
             FOR UPDATE
         ), deleted AS (
             DELETE FROM generation_pipelines p
             USING target t
-            WHERE p.id = t.id AND ($4::bigint IS NULL OR t.version = $4)
+            WHERE p.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
             RETURNING p.id
         )
         SELECT CASE

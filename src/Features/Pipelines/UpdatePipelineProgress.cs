@@ -44,22 +44,22 @@ public static partial class UpdatePipelineProgress
     [Query($"""
         WITH target AS (
             SELECT id, xmin::text::bigint AS version, status IN {PipelineSql.Running} AS running,
-                   ($5::text IS NULL OR EXISTS (SELECT FROM pipeline_stages s
-                                                WHERE s.pipeline_id = generation_pipelines.id AND s.stage_name = $5)) AS stage_known
+                   (@currentStage::text IS NULL OR EXISTS (SELECT FROM pipeline_stages s
+                                                WHERE s.pipeline_id = generation_pipelines.id AND s.stage_name = @currentStage)) AS stage_known
             FROM generation_pipelines
-            WHERE id = $1 AND (user_id = $2 OR $3)
+            WHERE id = @id AND (user_id = @userId OR @isAdmin)
             FOR NO KEY UPDATE
         ), updated AS (
             UPDATE generation_pipelines p
-            SET progress = $4, current_stage = COALESCE($5, p.current_stage)
+            SET progress = @progress, current_stage = COALESCE(@currentStage, p.current_stage)
             FROM target t
-            WHERE p.id = t.id AND ($6::bigint IS NULL OR t.version = $6) AND t.running AND t.stage_known
+            WHERE p.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch) AND t.running AND t.stage_known
             RETURNING p.id
         )
         SELECT CASE
             WHEN EXISTS (SELECT FROM updated) THEN 200
             WHEN NOT EXISTS (SELECT FROM target) THEN 404
-            WHEN $6::bigint IS NOT NULL AND (SELECT version FROM target) <> $6 THEN 412
+            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 412
             WHEN NOT (SELECT stage_known FROM target) THEN 400
             ELSE 409
         END

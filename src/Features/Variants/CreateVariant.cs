@@ -74,13 +74,13 @@ public static partial class CreateVariant
 
     [Query($"""
         WITH base AS (
-            SELECT b.id, b.owner_id FROM assets b WHERE b.id = $1 AND (b.owner_id = $2 OR $3)
+            SELECT b.id, b.owner_id FROM assets b WHERE b.id = @baseAssetId AND (b.owner_id = @userId OR @isAdmin)
         ), a AS (
-            SELECT t.id, t.name, t.cdn_thumbnail_url, t.cdn_url FROM assets t WHERE t.id = $4 AND (t.owner_id = $2 OR $3)
+            SELECT t.id, t.name, t.cdn_thumbnail_url, t.cdn_url FROM assets t WHERE t.id = @variantAssetId AND (t.owner_id = @userId OR @isAdmin)
         ), v AS (
             INSERT INTO asset_variants (id, base_asset_id, variant_asset_id, owner_id, preset_id, preset_name, preset_category,
                                         preset_tier, preset_color, style_prompt, metadata, display_order, is_active, retexture_task_id)
-            SELECT $5, base.id, a.id, base.owner_id, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM base CROSS JOIN a
+            SELECT @id, base.id, a.id, base.owner_id, @presetId, @presetName, @presetCategory, @presetTier, @presetColor, @stylePrompt, @metadata, @displayOrder, @isActive, @retextureTaskId FROM base CROSS JOIN a
             RETURNING {VariantRow.OwnColumns}
         )
         SELECT {VariantRow.Columns} FROM v JOIN a ON a.id = v.variant_asset_id

@@ -24,10 +24,10 @@ public static partial class DeleteVariant
     [Query(
         """
         DELETE FROM asset_variants v
-        WHERE v.id = $1 AND (v.owner_id = $2 OR $3) AND ($4::bigint IS NULL OR v.xmin::text::bigint = $4)
+        WHERE v.id = @id AND (v.owner_id = @userId OR @isAdmin) AND (@ifMatch::bigint IS NULL OR v.xmin::text::bigint = @ifMatch)
         RETURNING v.id
         """,
-        "SELECT EXISTS (SELECT FROM asset_variants v WHERE v.id = $1 AND (v.owner_id = $2 OR $3))")]
+        "SELECT EXISTS (SELECT FROM asset_variants v WHERE v.id = @id AND (v.owner_id = @userId OR @isAdmin))")]
     private static partial Task<(Guid? Deleted, bool Visible)> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
         long? ifMatch, CancellationToken ct);
 }

@@ -51,29 +51,29 @@ public static partial class SetVariantOrder
     [Query(
         $"""
         SELECT FROM asset_variants v
-        WHERE v.base_asset_id = $1 AND EXISTS ({VariantSql.BaseAssetVisible})
+        WHERE v.base_asset_id = @baseAssetId AND EXISTS ({VariantSql.BaseAssetVisible})
         ORDER BY v.id
         FOR NO KEY UPDATE
         """,
         $"""
         WITH current AS (
-            SELECT ordered.id, ordered.display_order FROM asset_variants ordered WHERE ordered.base_asset_id = $1
+            SELECT ordered.id, ordered.display_order FROM asset_variants ordered WHERE ordered.base_asset_id = @baseAssetId
         ), wanted AS (
-            SELECT w.id, cardinality($4::uuid[]) - w.position AS display_order
-            FROM unnest($4::uuid[]) WITH ORDINALITY AS w (id, position)
+            SELECT w.id, cardinality(@variantIds::uuid[]) - w.position AS display_order
+            FROM unnest(@variantIds::uuid[]) WITH ORDINALITY AS w (id, position)
         ), state AS (
             SELECT EXISTS ({VariantSql.BaseAssetVisible}) AS found,
-                   ($5::bigint IS NULL OR (SELECT {VariantSql.OrderVersion} FROM current ordered) = $5) AS matched,
-                   (SELECT count(*) FROM current) = cardinality($4::uuid[])
+                   (@ifMatch::bigint IS NULL OR (SELECT {VariantSql.OrderVersion} FROM current ordered) = @ifMatch) AS matched,
+                   (SELECT count(*) FROM current) = cardinality(@variantIds::uuid[])
                        AND NOT EXISTS (SELECT FROM wanted w WHERE w.id NOT IN (SELECT c.id FROM current c)) AS exact
         ), moved AS (
             UPDATE asset_variants v SET display_order = w.display_order
             FROM wanted w, state s
-            WHERE v.id = w.id AND v.base_asset_id = $1 AND v.display_order <> w.display_order AND s.found AND s.matched AND s.exact
+            WHERE v.id = w.id AND v.base_asset_id = @baseAssetId AND v.display_order <> w.display_order AND s.found AND s.matched AND s.exact
             RETURNING v.id
         )
         SELECT s.found, s.matched, s.exact,
-               hashtextextended(array_to_string($4::uuid[], ','), 0) & 4294967295 AS version
+               hashtextextended(array_to_string(@variantIds::uuid[], ','), 0) & 4294967295 AS version
         FROM state s
         """)]
     private static partial Task<(RowsAffected Locked, Outcome Outcome)> ReorderAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId,

@@ -47,17 +47,17 @@ public static partial class UpdateVariant
     [Query(
         $"""
         UPDATE asset_variants v
-        SET display_order = coalesce($4, v.display_order),
-            is_active = coalesce($5, v.is_active),
-            metadata = coalesce($6, v.metadata),
-            style_prompt = CASE WHEN $7::text IS NULL THEN v.style_prompt ELSE nullif($7, '') END,
-            retexture_task_id = CASE WHEN $8::text IS NULL THEN v.retexture_task_id ELSE nullif($8, '') END
+        SET display_order = coalesce(@displayOrder, v.display_order),
+            is_active = coalesce(@isActive, v.is_active),
+            metadata = coalesce(@metadata, v.metadata),
+            style_prompt = CASE WHEN @stylePrompt::text IS NULL THEN v.style_prompt ELSE nullif(@stylePrompt, '') END,
+            retexture_task_id = CASE WHEN @retextureTaskId::text IS NULL THEN v.retexture_task_id ELSE nullif(@retextureTaskId, '') END
         FROM assets a
-        WHERE v.id = $1 AND (v.owner_id = $2 OR $3) AND a.id = v.variant_asset_id
-          AND ($9::bigint IS NULL OR v.xmin::text::bigint = $9)
+        WHERE v.id = @id AND (v.owner_id = @userId OR @isAdmin) AND a.id = v.variant_asset_id
+          AND (@ifMatch::bigint IS NULL OR v.xmin::text::bigint = @ifMatch)
         RETURNING {VariantRow.Columns}
         """,
-        "SELECT EXISTS (SELECT FROM asset_variants v WHERE v.id = $1 AND (v.owner_id = $2 OR $3))")]
+        "SELECT EXISTS (SELECT FROM asset_variants v WHERE v.id = @id AND (v.owner_id = @userId OR @isAdmin))")]
     private static partial Task<(VariantRow? Row, bool Visible)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
         int? displayOrder, bool? isActive, JsonElement? metadata, string? stylePrompt, string? retextureTaskId, long? ifMatch,
         CancellationToken ct);

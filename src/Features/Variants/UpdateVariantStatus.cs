@@ -40,17 +40,17 @@ public static partial class UpdateVariantStatus
     [Query(
         $"""
         UPDATE asset_variants v
-        SET generation_status = $4,
-            generation_error = $5,
-            completed_at = CASE WHEN $4 = 'completed'
+        SET generation_status = @status,
+            generation_error = @error,
+            completed_at = CASE WHEN @status = 'completed'
                                 THEN CASE WHEN v.generation_status = 'completed' THEN v.completed_at ELSE now() END
                            END
         FROM assets a
-        WHERE v.id = $1 AND (v.owner_id = $2 OR $3) AND a.id = v.variant_asset_id
-          AND ($6::bigint IS NULL OR v.xmin::text::bigint = $6)
+        WHERE v.id = @id AND (v.owner_id = @userId OR @isAdmin) AND a.id = v.variant_asset_id
+          AND (@ifMatch::bigint IS NULL OR v.xmin::text::bigint = @ifMatch)
         RETURNING {VariantRow.Columns}
         """,
-        "SELECT EXISTS (SELECT FROM asset_variants v WHERE v.id = $1 AND (v.owner_id = $2 OR $3))")]
+        "SELECT EXISTS (SELECT FROM asset_variants v WHERE v.id = @id AND (v.owner_id = @userId OR @isAdmin))")]
     private static partial Task<(VariantRow? Row, bool Visible)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
         string status, string? error, long? ifMatch, CancellationToken ct);
 }

@@ -77,8 +77,8 @@ public sealed record VariantOrder(IReadOnlyList<Guid> VariantIds);
 /// <summary>Statements the slice's queries share, so "visible to the caller" means the same thing everywhere.</summary>
 internal static class VariantSql
 {
-    /// <summary>The base asset $1 exists and the caller ($2, admin $3) may see it.</summary>
-    public const string BaseAssetVisible = "SELECT FROM assets b WHERE b.id = $1 AND (b.owner_id = $2 OR $3)";
+    /// <summary>The base asset @baseAssetId exists and the caller (@userId, @isAdmin) may see it.</summary>
+    public const string BaseAssetVisible = "SELECT FROM assets b WHERE b.id = @baseAssetId AND (b.owner_id = @userId OR @isAdmin)";
 
     /// <summary>
     /// The order's version for ETags: a 32-bit hash of the variant ids in gallery order (display_order DESC, id DESC)
