@@ -23,6 +23,7 @@ builder.Services.AddAssetForgeCors(configuration);
 builder.Services.AddAssetForgeForwardedHeaders(configuration);
 builder.Services.AddSingleton<CursorCodec>();
 builder.Services.AddSingleton<ShutdownDrain>();
+builder.Services.AddAssetForgeIdempotency();
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
     configuration.GetValue(RequestBodyLimitMiddleware.ConfigKey, RequestBodyLimitMiddleware.DefaultLimit));
 
@@ -48,6 +49,7 @@ app.UseAuthentication();
 app.UseBearerTokenGuard();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseIdempotencyKeys();
 
 app.MapHealth();
 app.MapApiReference();

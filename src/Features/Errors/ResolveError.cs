@@ -25,7 +25,7 @@ public static partial class ResolveError
     public sealed partial record Outcome(bool Changed, bool Found, bool WasResolved, long? CurrentVersion);
 
     public static async Task<Results<Ok<ApiError>, NotFound, ProblemHttpResult>> HandleAsync(
-        Guid id, Request request, CurrentUser user, NpgsqlDataSource db, HttpRequest http, HttpResponse response,
+        Guid id, Request request, CurrentUser user, NpgsqlConnection db, HttpRequest http, HttpResponse response,
         TimeProvider clock, CancellationToken ct)
     {
         var ifMatch = ETags.IfMatch(http);
@@ -54,6 +54,6 @@ public static partial class ResolveError
                coalesce((SELECT resolved FROM target), false) AS was_resolved, (SELECT version FROM target) AS current_version
         """,
         $"SELECT {ApiErrorRow.Columns} FROM api_errors WHERE id = @id")]
-    private static partial Task<(Outcome, ApiErrorRow?)> ResolveAsync(NpgsqlDataSource db, Guid id, Guid resolvedBy, string resolution,
+    private static partial Task<(Outcome, ApiErrorRow?)> ResolveAsync(NpgsqlConnection db, Guid id, Guid resolvedBy, string resolution,
         DateTimeOffset resolvedAt, long? ifMatch, CancellationToken ct);
 }

@@ -39,7 +39,7 @@ public static partial class CreateVariant
     }
 
     public static async Task<Results<Created<Variant>, NotFound, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        Guid baseAssetId, Request request, CurrentUser user, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
+        Guid baseAssetId, Request request, CurrentUser user, NpgsqlConnection db, HttpResponse response, CancellationToken ct)
     {
         if (request.VariantAssetId == baseAssetId)
             return Problems.Validation("variantAssetId", "A variant needs its own asset: 'variantAssetId' must differ from the base asset.");
@@ -85,11 +85,11 @@ public static partial class CreateVariant
         )
         SELECT {VariantRow.Columns} FROM v JOIN a ON a.id = v.variant_asset_id
         """)]
-    private static partial Task<VariantRow?> InsertAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId, bool isAdmin,
+    private static partial Task<VariantRow?> InsertAsync(NpgsqlConnection db, Guid baseAssetId, Guid userId, bool isAdmin,
         Guid variantAssetId, Guid id, string presetId, string presetName, string? presetCategory, string? presetTier,
         string? presetColor, string? stylePrompt, JsonElement metadata, int displayOrder, bool isActive, string? retextureTaskId,
         CancellationToken ct);
 
     [Query($"SELECT EXISTS ({VariantSql.BaseAssetVisible})")]
-    private static partial Task<bool> BaseAssetVisibleAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId, bool isAdmin, CancellationToken ct);
+    private static partial Task<bool> BaseAssetVisibleAsync(NpgsqlConnection db, Guid baseAssetId, Guid userId, bool isAdmin, CancellationToken ct);
 }
