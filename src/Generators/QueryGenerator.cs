@@ -130,7 +130,7 @@ public sealed class QueryGenerator : IIncrementalGenerator
                 cancellation = p.Name;
                 continue;
             }
-            var clr = ColumnTypes.Classify(p.Type);
+            var clr = ColumnTypes.ClassifyParameter(p.Type);
             if (clr is null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedParameterType, p.Locations.FirstOrDefault() ?? location,
@@ -252,7 +252,7 @@ public sealed class QueryGenerator : IIncrementalGenerator
         }
         if (type.ToDisplayString().TrimEnd('?') == RowsAffected)
             return new ResultModel(ResultKind.Affected, name, null, false);
-        var scalar = ColumnTypes.Classify(type);
+        var scalar = ColumnTypes.ClassifyColumn(type);
         return scalar is null ? null : new ResultModel(ResultKind.Scalar, scalar.TypeName, scalar, false);
     }
 
@@ -433,13 +433,13 @@ public sealed class QueryGenerator : IIncrementalGenerator
                 else sb.AppendLine($"{indent}{v} = {initial};");
                 if (s.Nullable)
                 {
-                    sb.AppendLine($"{indent}if (await reader.ReadAsync({ct}).ConfigureAwait(false) && !reader.IsDBNull(0)) {v} = reader.GetFieldValue<{s.TypeName}>(0);");
+                    sb.AppendLine($"{indent}if (await reader.ReadAsync({ct}).ConfigureAwait(false) && !reader.IsDBNull(0)) {v} = {s.Read("0")};");
                 }
                 else
                 {
                     sb.AppendLine($"{indent}if (!await reader.ReadAsync({ct}).ConfigureAwait(false) || reader.IsDBNull(0))");
                     sb.AppendLine($"{indent}    throw new global::System.InvalidOperationException(\"The query returned no value for a non-nullable scalar.\");");
-                    sb.AppendLine($"{indent}{v} = reader.GetFieldValue<{s.TypeName}>(0);");
+                    sb.AppendLine($"{indent}{v} = {s.Read("0")};");
                 }
                 break;
         }

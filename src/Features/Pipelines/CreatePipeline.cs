@@ -52,7 +52,7 @@ public static partial class CreatePipeline
         var id = Guid.CreateVersion7();
         var stageIds = request.Stages.Select(_ => Guid.CreateVersion7()).ToArray();
         var names = request.Stages.Select(s => s.Name).ToArray();
-        (bool Created, PipelineRow? Row, List<StageRow> Stages) result;
+        (WriteOutcome Outcome, PipelineRow? Row, List<StageRow> Stages) result;
         try
         {
             result = await InsertAsync(db, id, user.Id, user.IsAdmin, owner, request.AssetId, request.Config,
@@ -67,7 +67,7 @@ public static partial class CreatePipeline
             return UnknownAsset(); // deleted while we inserted
         }
 
-        if (!result.Created || result.Row is null) return UnknownAsset();
+        if (result.Outcome != WriteOutcome.Done || result.Row is null) return UnknownAsset();
         ETags.Set(response, result.Row.Version);
         return TypedResults.Created($"/api/pipelines/{id}", result.Row.ToResponse(result.Stages));
     }
@@ -88,9 +88,9 @@ public static partial class CreatePipeline
             SELECT stage.id, pipeline.id, stage.name, stage.position - 1
             FROM pipeline, unnest(@stageIds::uuid[], @stageNames::text[]) WITH ORDINALITY AS stage (id, name, position)
         )
-        SELECT EXISTS (SELECT FROM pipeline)
+        SELECT CASE WHEN EXISTS (SELECT FROM pipeline) THEN 'done' ELSE 'invalid' END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
-    private static partial Task<(bool, PipelineRow?, List<StageRow>)> InsertAsync(NpgsqlConnection db, Guid id, Guid userId,
+    private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> InsertAsync(NpgsqlConnection db, Guid id, Guid userId,
         bool isAdmin, Guid ownerId, Guid? assetId, JsonElement config, string? meshyTaskId, string? riggingTaskId,
         DateTimeOffset? expiresAt, Guid[] stageIds, string[] stageNames, CancellationToken ct);
 }

@@ -14,9 +14,9 @@ public static partial class DeletePipeline
     {
         return await DeleteAsync(db, id, user.Id, user.IsAdmin, ETags.IfMatch(request), ct) switch
         {
-            204 => TypedResults.NoContent(),
-            404 => TypedResults.NotFound(),
-            _ => PipelineWrites.Stale(),
+            WriteOutcome.Done => TypedResults.NoContent(),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            _ => Problems.Stale("pipeline"),
         };
     }
 
@@ -34,11 +34,11 @@ public static partial class DeletePipeline
             RETURNING p.id
         )
         SELECT CASE
-            WHEN EXISTS (SELECT FROM deleted) THEN 204
-            WHEN NOT EXISTS (SELECT FROM target) THEN 404
-            ELSE 412
+            WHEN EXISTS (SELECT FROM deleted) THEN 'done'
+            WHEN NOT EXISTS (SELECT FROM target) THEN 'not_found'
+            ELSE 'stale'
         END
         """)]
-    private static partial Task<int> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, long? ifMatch,
+    private static partial Task<WriteOutcome> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, long? ifMatch,
         CancellationToken ct);
 }

@@ -31,16 +31,16 @@ public static partial class UpdatePipelineProgress
             request.CurrentStage, ETags.IfMatch(http.Request), ct);
         return outcome switch
         {
-            200 => PipelineWrites.Ok(http.Response, row!, stages),
-            404 => TypedResults.NotFound(),
-            412 => PipelineWrites.Stale(),
-            400 => PipelineWrites.UnknownStage("currentStage", stages),
-            _ => Problems.Status(StatusCodes.Status409Conflict, $"The pipeline is {PgEnumLabels<PipelineStatus>.Of(row!.Status)}: its progress can no longer change."),
+            WriteOutcome.Done => PipelineWrites.Ok(http.Response, row!, stages),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            WriteOutcome.Stale => Problems.Stale("pipeline"),
+            WriteOutcome.Invalid => PipelineWrites.UnknownStage("currentStage", stages),
+            _ => Problems.Conflict($"The pipeline is {PgEnumLabels<PipelineStatus>.Of(row!.Status)}: its progress can no longer change."),
         };
     }
 
     // One statement decides: it locks the pipeline, so the version and status it judges are the ones it writes over,
-    // and answers with the HTTP status its outcome implies. The read-back runs in the same transaction.
+    // and answers with the outcome it reached. The read-back runs in the same transaction.
     [Query($"""
         WITH target AS (
             SELECT id, xmin::text::bigint AS version, status IN {PipelineSql.Running} AS running,
@@ -57,13 +57,13 @@ public static partial class UpdatePipelineProgress
             RETURNING p.id
         )
         SELECT CASE
-            WHEN EXISTS (SELECT FROM updated) THEN 200
-            WHEN NOT EXISTS (SELECT FROM target) THEN 404
-            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 412
-            WHEN NOT (SELECT stage_known FROM target) THEN 400
-            ELSE 409
+            WHEN EXISTS (SELECT FROM updated) THEN 'done'
+            WHEN NOT EXISTS (SELECT FROM target) THEN 'not_found'
+            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            WHEN NOT (SELECT stage_known FROM target) THEN 'invalid'
+            ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
-    private static partial Task<(int, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
+    private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
         bool isAdmin, int progress, string? currentStage, long? ifMatch, CancellationToken ct);
 }

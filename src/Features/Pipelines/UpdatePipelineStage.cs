@@ -53,10 +53,10 @@ public static partial class UpdatePipelineStage
             request.Result, request.Error, request.ErrorDetails, ETags.IfMatch(http.Request), ct);
         return outcome switch
         {
-            200 => PipelineWrites.Ok(http.Response, row!, stages),
-            404 => TypedResults.NotFound(),
-            412 => PipelineWrites.Stale(),
-            _ => Problems.Status(StatusCodes.Status409Conflict, Conflict(row!, stages.First(s => s.Id == stageId), request.Status)),
+            WriteOutcome.Done => PipelineWrites.Ok(http.Response, row!, stages),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            WriteOutcome.Stale => Problems.Stale("pipeline"),
+            _ => Problems.Conflict(Conflict(row!, stages.First(s => s.Id == stageId), request.Status)),
         };
     }
 
@@ -104,14 +104,14 @@ public static partial class UpdatePipelineStage
             RETURNING p.id
         )
         SELECT CASE
-            WHEN EXISTS (SELECT FROM touched) THEN 200
+            WHEN EXISTS (SELECT FROM touched) THEN 'done'
             WHEN NOT EXISTS (SELECT FROM target)
-              OR NOT EXISTS (SELECT FROM pipeline_stages WHERE id = @stageId AND pipeline_id = @id) THEN 404
-            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 412
-            ELSE 409
+              OR NOT EXISTS (SELECT FROM pipeline_stages WHERE id = @stageId AND pipeline_id = @id) THEN 'not_found'
+            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
-    private static partial Task<(int, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
+    private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
         bool isAdmin, Guid stageId, StageStatus? status, int? progress, JsonElement? result, string? error,
         JsonElement? errorDetails, long? ifMatch, CancellationToken ct);
 }

@@ -50,11 +50,11 @@ public static partial class UpdatePipelineStatus
             request.ErrorDetails, request.Results, ETags.IfMatch(http.Request), ct);
         return outcome switch
         {
-            200 => PipelineWrites.Ok(http.Response, row!, stages),
-            404 => TypedResults.NotFound(),
-            412 => PipelineWrites.Stale(),
-            400 => PipelineWrites.UnknownStage("errorStage", stages),
-            _ => Problems.Status(StatusCodes.Status409Conflict, Conflict(row!.Status, to)),
+            WriteOutcome.Done => PipelineWrites.Ok(http.Response, row!, stages),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            WriteOutcome.Stale => Problems.Stale("pipeline"),
+            WriteOutcome.Invalid => PipelineWrites.UnknownStage("errorStage", stages),
+            _ => Problems.Conflict(Conflict(row!.Status, to)),
         };
     }
 
@@ -94,14 +94,14 @@ public static partial class UpdatePipelineStatus
             RETURNING p.id
         )
         SELECT CASE
-            WHEN EXISTS (SELECT FROM updated) THEN 200
-            WHEN NOT EXISTS (SELECT FROM target) THEN 404
-            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 412
-            WHEN NOT (SELECT stage_known FROM target) THEN 400
-            ELSE 409
+            WHEN EXISTS (SELECT FROM updated) THEN 'done'
+            WHEN NOT EXISTS (SELECT FROM target) THEN 'not_found'
+            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            WHEN NOT (SELECT stage_known FROM target) THEN 'invalid'
+            ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
-    private static partial Task<(int, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
+    private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
         bool isAdmin, PipelineStatus status, string? error, string? errorStage, JsonElement? errorDetails,
         JsonElement? results, long? ifMatch, CancellationToken ct);
 }

@@ -18,6 +18,6 @@ public static partial class GetVariant
         return TypedResults.Ok(row.ToResponse());
     }
 
-    [Query($"SELECT {VariantRow.Columns} FROM {VariantRow.From} WHERE v.id = @id AND (v.owner_id = @userId OR @isAdmin)")]
+    [Query(VariantSql.Visible)]
     private static partial Task<VariantRow?> FindAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, CancellationToken ct);
 }
