@@ -95,8 +95,14 @@ internal static class OpenApiContract
         AddProblem(responses, 500, "An unexpected error; quote the traceId when reporting it.");
         if (path != "/health/live")
         {
-            AddProblem(responses, 503, "The database is unavailable or too slow; retry later.");
-            Header(responses["503"], "Retry-After", "Seconds to wait before retrying, when known.", required: false, JsonSchemaType.Integer);
+            // DatabaseOutage: unreachable or refusing is a 503, no answer in time a 504; both say when to retry.
+            AddProblem(responses, 503, "The database is unavailable; retry after Retry-After seconds.");
+            Header(responses["503"], "Retry-After", "Seconds to wait before retrying.", required: true, JsonSchemaType.Integer);
+            if (path.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                AddProblem(responses, 504, "The database did not answer in time; retry after Retry-After seconds.");
+                Header(responses["504"], "Retry-After", "Seconds to wait before retrying.", required: true, JsonSchemaType.Integer);
+            }
         }
 
         if (responses.TryGetValue("201", out var created))
@@ -150,9 +156,13 @@ internal static class OpenApiContract
         var bearer = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiReference.Bearer, context.Document)] = [] };
         if (!metadata.OfType<IAuthorizeData>().Any() || anonymous)
         {
-            operation.Security = path.StartsWith("/api/", StringComparison.Ordinal)
-                ? [new OpenApiSecurityRequirement(), bearer] // a token is optional and used when present
-                : [];
+            if (!path.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                operation.Security = [];
+                return;
+            }
+            operation.Security = [new OpenApiSecurityRequirement(), bearer]; // a token is optional and used when present
+            AddProblem(operation.Responses!, 401, "A token was sent but is invalid or expired: send a valid one, or none.");
             return;
         }
         operation.Security = [bearer];

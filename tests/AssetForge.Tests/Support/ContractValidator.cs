@@ -68,6 +68,7 @@ public sealed partial class ContractValidator(IServiceProvider services)
             context.Features.Set(original);
         }
 
+        if (context.RequestAborted.IsCancellationRequested) return; // the client went away: nobody reads this answer
         var document = await _document.Value;
         var violations = document.Check(context.Request.Method, path, context.Response, buffer.ToArray());
         if (violations.Count > 0)
