@@ -96,9 +96,11 @@ internal static class OpenApiContract
         if (path != "/health/live")
         {
             // DatabaseOutage: unreachable or refusing is a 503, no answer in time a 504; both say when to retry.
+            // Readiness also answers 503 while migrations are missing or the process drains: no retry time then.
+            var api = path.StartsWith("/api/", StringComparison.Ordinal);
             AddProblem(responses, 503, "The database is unavailable; retry after Retry-After seconds.");
-            Header(responses["503"], "Retry-After", "Seconds to wait before retrying.", required: true, JsonSchemaType.Integer);
-            if (path.StartsWith("/api/", StringComparison.Ordinal))
+            Header(responses["503"], "Retry-After", "Seconds to wait before retrying.", required: api, JsonSchemaType.Integer);
+            if (api)
             {
                 AddProblem(responses, 504, "The database did not answer in time; retry after Retry-After seconds.");
                 Header(responses["504"], "Retry-After", "Seconds to wait before retrying.", required: true, JsonSchemaType.Integer);
