@@ -257,7 +257,7 @@ public sealed partial class PipelineEventHub : BackgroundService
             catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
             {
                 backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-                LogListenLost(_logger, backoff.TotalMilliseconds, ex);
+                LogListenLost(_logger, backoff.TotalMilliseconds, ex.Message);
                 try { await Task.Delay(backoff, ct); }
                 catch (OperationCanceledException) { return; }
             }
@@ -309,7 +309,7 @@ public sealed partial class PipelineEventHub : BackgroundService
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
         {
             // The database is unreachable: try again shortly (a lost LISTEN connection resyncs everything anyway).
-            LogReadFailed(_logger, id, ex);
+            LogReadFailed(_logger, id, ex.Message);
             _ = Task.Delay(TimeSpan.FromSeconds(1), ct).ContinueWith(_ => Note(id, change), ct,
                 TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             return;
@@ -362,11 +362,12 @@ public sealed partial class PipelineEventHub : BackgroundService
     private static Task<(PipelineRow?, List<StageRow>)> ReadAsync(NpgsqlDataSource db, Guid id, CancellationToken ct) =>
         FindAsync(db, id, Guid.Empty, true, ct);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline LISTEN connection lost; reconnecting in {DelayMs} ms")]
-    private static partial void LogListenLost(ILogger logger, double delayMs, Exception exception);
+    // An outage is expected and says what it is; its stack trace would only be noise (as for the 503s).
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline LISTEN connection lost ({Reason}); reconnecting in {DelayMs} ms")]
+    private static partial void LogListenLost(ILogger logger, double delayMs, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading pipeline {PipelineId} for its event streams failed; retrying")]
-    private static partial void LogReadFailed(ILogger logger, Guid pipelineId, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading pipeline {PipelineId} for its event streams failed ({Reason}); retrying")]
+    private static partial void LogReadFailed(ILogger logger, Guid pipelineId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a malformed pipeline notification: {Payload}")]
     private static partial void LogBadPayload(ILogger logger, string payload);
