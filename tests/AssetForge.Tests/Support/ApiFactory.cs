@@ -30,6 +30,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         UseDatabase(await server.CreateMigratedDatabaseAsync());
     }
 
+    /// <summary>Runs after the host and <see cref="Db"/> are gone: for a subclass's own resources (its own cluster).</summary>
+    protected virtual Task DisposedAsync() => Task.CompletedTask;
+
     /// <summary>Points the application and <see cref="Db"/> at a database of the subclass's choosing.</summary>
     protected void UseDatabase(string connectionString)
     {
@@ -69,5 +72,6 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         if (_db is not null) await _db.DisposeAsync();
         await base.DisposeAsync();
+        await DisposedAsync();
     }
 }
