@@ -65,10 +65,11 @@ public static class ApiReference
     /// <summary>Slices nest their types (CreatePipeline.Request): name schemas after both, so they never collide.</summary>
     private static OpenApiOptions SchemaNames(OpenApiOptions options)
     {
+        // Component names must match ^[a-zA-Z0-9.\-_]+$: the default gives SseItem<byte[]> "SseItemOfByte[]".
         options.CreateSchemaReferenceId = info =>
-            info.Type.IsNested && !info.Type.IsGenericType && info.Type.DeclaringType is { } outer
+            (info.Type.IsNested && !info.Type.IsGenericType && info.Type.DeclaringType is { } outer
                 ? outer.Name + info.Type.Name
-                : OpenApiOptions.CreateDefaultSchemaReferenceId(info);
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(info))?.Replace("[]", "Array", StringComparison.Ordinal);
         return options;
     }
 
