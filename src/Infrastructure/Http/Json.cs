@@ -9,7 +9,7 @@ namespace AssetForge.Infrastructure.Http;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
-[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(HealthBody))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]
