@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Trace;
 
@@ -180,4 +181,41 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         text.Split('\n')
             .Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains(labels, StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>The standard variables name the service and add attributes; without them it is assetforge-api.</summary>
+public sealed class TelemetryResourceTests(TelemetryResourceTests.Factory factory) : IClassFixture<TelemetryResourceTests.Factory>
+{
+    public sealed class Factory : ApiFactory
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+            [new("OTEL_SERVICE_NAME", "assets-eu"), new("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=test,team=assets")];
+    }
+
+    [Fact]
+    public void OTEL_SERVICE_NAME_and_OTEL_RESOURCE_ATTRIBUTES_win_over_the_default_name()
+    {
+        var attributes = factory.Services.GetRequiredService<TracerProvider>().GetResource().Attributes
+            .ToDictionary(a => a.Key, a => a.Value?.ToString());
+        Assert.Equal("assets-eu", attributes["service.name"]);
+        Assert.Equal("test", attributes["deployment.environment"]);
+        Assert.Equal("assets", attributes["team"]);
+    }
+
+    [Fact]
+    public async Task Without_them_the_service_is_assetforge_api()
+    {
+        var plain = new ApiFactory();
+        await plain.InitializeAsync();
+        try
+        {
+            var attributes = plain.Services.GetRequiredService<TracerProvider>().GetResource().Attributes
+                .ToDictionary(a => a.Key, a => a.Value?.ToString());
+            Assert.Equal(TelemetrySetup.DefaultServiceName, attributes["service.name"]);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)plain).DisposeAsync();
+        }
+    }
 }
