@@ -26,6 +26,8 @@ builder.Services.AddAssetForgeRateLimiting(configuration);
 builder.Services.AddAssetForgeCors(configuration);
 builder.Services.AddAssetForgeForwardedHeaders(configuration);
 builder.Services.AddSingleton<CursorCodec>();
+builder.Services.AddSingleton<ShutdownDrain>();
+builder.Services.AddAssetForgeIdempotency();
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
     configuration.GetValue(RequestBodyLimitMiddleware.ConfigKey, RequestBodyLimitMiddleware.DefaultLimit));
 
@@ -38,9 +40,10 @@ builder.Services.AddVariants();
 var app = builder.Build();
 
 // Migrations run before the first request is served; `AssetForge migrate` applies them and exits.
-if (!app.MigrateDatabase()) return 1;
+if (!await app.MigrateDatabaseAsync()) return 1;
 if (args is ["migrate", ..]) return 0;
 
+app.UseShutdownDrain();
 app.UseAssetForgeManagement();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
@@ -48,8 +51,10 @@ app.UseStatusCodePages();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseCors();
 app.UseAuthentication();
+app.UseBearerTokenGuard();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseIdempotencyKeys();
 
 app.MapHealth();
 app.MapApiReference();
@@ -61,7 +66,7 @@ api.MapPipelines();
 api.MapErrors();
 api.MapVariants();
 
-app.Run();
+await app.RunAsync();
 return 0;
 
 public partial class Program;

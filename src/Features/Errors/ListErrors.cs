@@ -13,7 +13,7 @@ namespace AssetForge.Features.Errors;
 /// </summary>
 public static partial class ListErrors
 {
-    public static async Task<Results<Ok<CursorPage<ApiErrorSummary>>, ValidationProblem>> HandleAsync(
+    public static async Task<Results<Ok<CursorPage<ApiErrorSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         CurrentUser user, NpgsqlDataSource db, CursorCodec cursors, [FromQuery] string[]? severity, [FromQuery] string[]? category,
         string? endpoint, string? resolved, string? userId, string? from, string? to, string? cursor, string? limit, CancellationToken ct)
     {
@@ -30,6 +30,8 @@ public static partial class ListErrors
         if (start >= end) query.Fail("to", "'to' must be after 'from'.");
         if (endpoint is { Length: > 512 }) query.Fail("endpoint", "'endpoint' must be 512 characters or fewer.");
         if (query.Problem is { } problem) return problem;
+        if (owner is { } other && !user.MayAccess(other))
+            return Problems.Status(StatusCodes.Status403Forbidden, "Only admins may list another user's errors.");
 
         // A cursor only continues the exact list it came from: same caller scope, same filters.
         var scope = string.Join('|', "errors", user.IsAdmin ? "admin" : user.Id.ToString(), QueryValues.Scope(severities),

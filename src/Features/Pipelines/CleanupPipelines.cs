@@ -28,10 +28,9 @@ public static partial class CleanupPipelines
         }
     }
 
-    public static async Task<Ok<Response>> HandleAsync(Request request, NpgsqlDataSource db, PipelineMaintenance settings,
+    public static async Task<Ok<Response>> HandleAsync(Request request, NpgsqlConnection connection, PipelineMaintenance settings,
         CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
         var deleted = await DeleteTerminalAsync(connection, request.OlderThan!.Value, settings.BatchSize, ct);
         return TypedResults.Ok(new Response(deleted));
     }

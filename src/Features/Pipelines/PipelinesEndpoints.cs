@@ -29,7 +29,7 @@ public static class PipelinesEndpoints
         // constraint so that a malformed id is a 400 naming it rather than a 404.
         var pipelines = api.MapGroup("/pipelines").WithTags("Pipelines");
 
-        pipelines.MapPost("/", CreatePipeline.HandleAsync).Validate<CreatePipeline.Request>()
+        pipelines.MapPost("/", CreatePipeline.HandleAsync).Validate<CreatePipeline.Request>().Idempotent()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("CreatePipeline").WithSummary("Create a pipeline and its ordered stages in one transaction.");
         pipelines.MapGet("/", ListPipelines.HandleAsync)
@@ -40,7 +40,7 @@ public static class PipelinesEndpoints
             .WithName("GetPipelineStatistics").WithSummary("Counts by status, success rate and average duration (SQL aggregates).");
         pipelines.MapGet("/expired", ListExpiredPipelines.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
             .WithName("ListExpiredPipelines").WithSummary("Admin: running pipelines past expires_at, most overdue first.");
-        pipelines.MapPost("/cleanup", CleanupPipelines.HandleAsync).Validate<CleanupPipelines.Request>()
+        pipelines.MapPost("/cleanup", CleanupPipelines.HandleAsync).Validate<CleanupPipelines.Request>().Idempotent()
             .RequireAuthorization(Authentication.AdminPolicy)
             .WithName("CleanupPipelines").WithSummary("Admin: delete terminal pipelines completed before olderThan; returns how many.");
         pipelines.MapGet("/by-meshy-task/{taskId}", GetPipelineByMeshyTask.HandleAsync)

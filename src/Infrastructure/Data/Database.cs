@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace AssetForge.Infrastructure.Data;
@@ -28,6 +29,11 @@ public static class Database
             Configure(builder);
             Telemetry.TelemetrySetup.ConfigureTracing(builder, configuration);
         });
+        services.AddSingleton<DatabaseOutage>();
+        // One connection per request for the endpoints marked .Idempotent(): their filter opens it (and, with an
+        // Idempotency-Key, begins the transaction the handler's writes join); the scope returns it to the pool.
+        services.RemoveAll<NpgsqlConnection>();
+        services.AddScoped(sp => sp.GetRequiredService<NpgsqlDataSource>().CreateConnection());
         return services;
     }
 

@@ -16,8 +16,8 @@ public static class CrossOrigin
         return services.AddCors(o => o.AddDefaultPolicy(p => p
             .WithOrigins(origins)
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
-            .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match")
-            .WithExposedHeaders("ETag", "Location", "Retry-After")
+            .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key")
+            .WithExposedHeaders("ETag", "Location", "Retry-After", "Idempotent-Replayed")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
     }
 
@@ -31,6 +31,10 @@ public static class CrossOrigin
         return services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // The framework trusts loopback by default; a local process could then forge its address. Trust nobody
+            // until configured.
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
             foreach (var proxy in section.GetSection("KnownProxies").GetChildren().Select(c => c.Value).OfType<string>())
                 o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
             foreach (var network in section.GetSection("KnownNetworks").GetChildren().Select(c => c.Value).OfType<string>())

@@ -13,7 +13,9 @@ public sealed record HealthCheckBody(string Name, string Status, double Duration
 /// <summary>
 /// Liveness says the process serves requests and runs no check (a slow database must not get the process restarted);
 /// readiness runs the "ready" checks: PostgreSQL answers, and every migration shipped with this build is applied.
-/// Each database check has its own timeout, so a hung connection is a 503 within seconds, not a hung probe.
+/// Each database check has its own timeout, so a hung connection is a 503 within seconds, not a hung probe. A 503 is a
+/// problem (with Retry-After) whose detail and "checks" extension name the failing check; a draining instance is not
+/// ready whatever the checks say.
 /// </summary>
 public static partial class Health
 {
@@ -34,20 +36,26 @@ public static partial class Health
         group.MapGet("/live", () => TypedResults.Ok(new HealthBody("live", [])))
             .WithSummary("Liveness: the process is serving requests (no check touches the database).");
         group.MapGet("/ready", ReadyAsync)
-            .Produces<HealthBody>(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Readiness: the database answers and all migrations are applied; a 503 names the failing check.");
+            .WithSummary("Readiness: the database answers and all migrations are applied; a 503 problem names the failing check.");
         return app;
     }
 
-    private static async Task<Results<Ok<HealthBody>, JsonHttpResult<HealthBody>>> ReadyAsync(HealthCheckService checks, CancellationToken ct)
+    private static async Task<Results<Ok<HealthBody>, ProblemHttpResult>> ReadyAsync(
+        HealthCheckService checks, DatabaseOutage outage, ShutdownDrain drain, HttpResponse response, CancellationToken ct)
     {
+        if (drain.IsDraining) return Problems.Status(503, "The instance is shutting down.", "Not ready");
         var report = await checks.CheckHealthAsync(r => r.Tags.Contains(ReadyTag), ct);
         var entries = report.Entries
             .Select(e => new HealthCheckBody(e.Key, Label(e.Value.Status), Math.Round(e.Value.Duration.TotalMilliseconds, 1), e.Value.Description))
             .ToList();
-        return report.Status == HealthStatus.Healthy
-            ? TypedResults.Ok(new HealthBody("ready", entries))
-            : TypedResults.Json(new HealthBody("not_ready", entries), InfrastructureJsonContext.Default.HealthBody, statusCode: StatusCodes.Status503ServiceUnavailable);
+        if (report.Entries.TryGetValue("database", out var database) && database.Status == HealthStatus.Healthy) outage.Succeeded();
+        if (report.Status == HealthStatus.Healthy) return TypedResults.Ok(new HealthBody("ready", entries));
+
+        response.Headers.RetryAfter = outage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var failing = entries.Where(e => e.Status != "healthy").Select(e => $"{e.Name} ({e.Description})");
+        return TypedResults.Problem(
+            detail: $"Failing: {string.Join("; ", failing)}.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready",
+            extensions: new Dictionary<string, object?> { ["checks"] = entries });
     }
 
     private static string Label(HealthStatus status) => status switch

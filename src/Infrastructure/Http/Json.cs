@@ -10,6 +10,7 @@ namespace AssetForge.Infrastructure.Http;
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(HealthBody))]
+[JsonSerializable(typeof(List<HealthCheckBody>))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]

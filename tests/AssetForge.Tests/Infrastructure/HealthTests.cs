@@ -35,10 +35,12 @@ public sealed class HealthTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await factory.Db.ExecuteAsync("UPDATE assetforge_changelog SET success = false WHERE version = '2'");
         try
         {
-            body = await (await _client.GetAsync("/health/ready")).AssertStatusAsync(HttpStatusCode.ServiceUnavailable);
-            Assert.Equal("not_ready", body.GetProperty("status").GetString());
-            Assert.Equal("healthy", Check(body, "database").GetProperty("status").GetString());
-            var migrations = Check(body, "migrations");
+            var response = await _client.GetAsync("/health/ready");
+            var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Contains("migrations (Migrations not applied: 2.)", problem.GetProperty("detail").GetString());
+            Assert.Equal("healthy", Check(problem, "database").GetProperty("status").GetString());
+            var migrations = Check(problem, "migrations");
             Assert.Equal("unhealthy", migrations.GetProperty("status").GetString());
             Assert.Contains("2", migrations.GetProperty("description").GetString());
         }
@@ -100,8 +102,9 @@ public sealed class HealthTimeoutTests(HealthTimeoutTests.Factory factory) : ICl
     {
         var client = factory.CreateClient();
         var started = DateTime.UtcNow;
-        var body = await (await client.GetAsync("/health/ready")).AssertStatusAsync(HttpStatusCode.ServiceUnavailable);
+        var body = await (await client.GetAsync("/health/ready")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "readiness must give up at its timeout, not the driver's");
+        Assert.StartsWith("Failing: database (", body.GetProperty("detail").GetString());
         var database = body.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "database");
         Assert.Equal("unhealthy", database.GetProperty("status").GetString());
 
