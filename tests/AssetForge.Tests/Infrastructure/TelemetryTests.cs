@@ -26,7 +26,7 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
     public sealed class Factory : ApiFactory
     {
         public List<Activity> Spans { get; } = [];
-        public LogCapture Logs { get; } = new();
+        public ScopedLogCapture Logs { get; } = new();
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
             [new("Database:SlowQueryMilliseconds", "150")];

@@ -10,7 +10,7 @@ namespace AssetForge.Tests.Support;
 public sealed record CapturedLog(string Category, LogLevel Level, string Message, Exception? Exception, IReadOnlyDictionary<string, object?> Scope);
 
 /// <summary>Keeps every log line of one host, scopes included, as the console formatters would see them.</summary>
-public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
+public sealed class ScopedLogCapture : ILoggerProvider, ISupportExternalScope
 {
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
@@ -22,7 +22,7 @@ public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
 
     public void Dispose() { }
 
-    private sealed class Logger(LogCapture owner, string category) : ILogger
+    private sealed class Logger(ScopedLogCapture owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes.Push(state);
 
