@@ -29,6 +29,10 @@ public sealed class OutageTests(OutageTests.Factory factory) : IClassFixture<Out
             base.ConfigureWebHost(builder);
             builder.ConfigureServices(s => s.AddLogging(l => l.AddProvider(Logs)));
         }
+
+        // Stopped here rather than left to ProcessExit, which may not get to it: a leftover server would keep
+        // whatever file descriptors the test run inherited (the merge lock, say) open for ever.
+        protected override Task DisposedAsync() => Cluster.RemoveAsync();
     }
 
     private const string Body = """{"config":{"model":"m"},"stages":[{"name":"mesh"}]}""";

@@ -16,7 +16,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private NpgsqlDataSource? _db;
 
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString { get; protected set; } = "";
 
     /// <summary>Direct access to the test database, for arranging rows and asserting what was stored.</summary>
     public NpgsqlDataSource Db => _db ?? throw new InvalidOperationException("The factory has not been initialised.");
@@ -29,6 +29,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         var server = await PostgresServer.GetAsync();
         UseDatabase(await server.CreateMigratedDatabaseAsync());
     }
+
+    /// <summary>Runs after the host and <see cref="Db"/> are gone: for a subclass's own resources (its own cluster).</summary>
+    protected virtual Task DisposedAsync() => Task.CompletedTask;
 
     /// <summary>Points the application and <see cref="Db"/> at a database of the subclass's choosing.</summary>
     protected void UseDatabase(string connectionString)
@@ -69,5 +72,6 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         if (_db is not null) await _db.DisposeAsync();
         await base.DisposeAsync();
+        await DisposedAsync();
     }
 }

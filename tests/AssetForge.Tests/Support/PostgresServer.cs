@@ -157,8 +157,7 @@ public sealed class PostgresServer
             {
                 try
                 {
-                    cluster.StopServerAsync("immediate").GetAwaiter().GetResult();
-                    Directory.Delete(dir, recursive: true);
+                    if (Directory.Exists(dir)) cluster.RemoveAsync().GetAwaiter().GetResult();
                 }
                 catch
                 {
@@ -171,6 +170,20 @@ public sealed class PostgresServer
         /// <summary>Starts the server and waits until it accepts connections.</summary>
         public Task StartServerAsync() => RunAsOwnerAsync(_asRoot, Path.Combine(_bin, "pg_ctl"),
             ["-D", _dir, "-l", Path.Combine(_dir, "server.log"), "-o", _options, "-w", "-t", "60", "start"]);
+
+        /// <summary>Stops the server at once and deletes its directory.</summary>
+        public async Task RemoveAsync()
+        {
+            try
+            {
+                await StopServerAsync("immediate");
+                Directory.Delete(_dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                // Best effort, as at exit.
+            }
+        }
 
         /// <summary>Stops the server ("fast": sessions are terminated with 57P01; "immediate": as a crash would).</summary>
         public Task StopServerAsync(string mode = "fast") =>
