@@ -32,14 +32,14 @@ public sealed class ContractValidatorTests(ContractValidatorTests.Factory factor
             app.UseEndpoints(e =>
             {
                 var probes = e.MapGroup("/_contract").AllowAnonymous();
-                // Declares a HealthReport ({"status": string}) and sends a number.
-                probes.MapGet("/wrong-body", () => Results.Content("""{"status":1}""", "application/json")).Produces<HealthReport>();
+                // Declares a HealthBody ({"status": string, "checks": [...]}) and sends a number.
+                probes.MapGet("/wrong-body", () => Results.Content("""{"status":1,"checks":[]}""", "application/json")).Produces<HealthBody>();
                 // Declares 200 only and answers 418.
-                probes.MapGet("/wrong-status", () => Results.StatusCode(StatusCodes.Status418ImATeapot)).Produces<HealthReport>();
+                probes.MapGet("/wrong-status", () => Results.StatusCode(StatusCodes.Status418ImATeapot)).Produces<HealthBody>();
                 // Declares an ETag and sends none.
-                probes.MapGet("/no-etag", () => TypedResults.Ok(new HealthReport("live"))).WithETag();
+                probes.MapGet("/no-etag", () => TypedResults.Ok(new HealthBody("live", []))).WithETag();
                 // Conforms: the control.
-                probes.MapGet("/fine", () => TypedResults.Ok(new HealthReport("live")));
+                probes.MapGet("/fine", () => TypedResults.Ok(new HealthBody("live", [])));
             });
         };
     }

@@ -22,6 +22,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Direct access to the test database, for arranging rows and asserting what was stored.</summary>
     public NpgsqlDataSource Db => _db ?? throw new InvalidOperationException("The factory has not been initialised.");
 
+    /// <summary>Whether the contract validator wraps the pipeline (see ContractValidator).</summary>
+    protected virtual bool ValidatesContract => true;
+
     /// <summary>Extra configuration for a test class (key → value), applied over the defaults.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
@@ -51,7 +54,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Shutdown:DrainSeconds", "0"); // disposing a test host must not wait for a load balancer
         foreach (var (key, value) in Tokens.HostSettings.Concat(Settings)) builder.UseSetting(key, value);
         // Every answer the suite receives is checked against the served OpenAPI document.
-        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, ContractValidationStartupFilter>());
+        if (ValidatesContract) builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, ContractValidationStartupFilter>());
     }
 
     /// <summary>A client that sends <paramref name="token"/> as its bearer token.</summary>
