@@ -31,13 +31,14 @@ public static partial class ErrorRetention
         protected override TimeSpan Interval { get; } =
             TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Errors:RetentionIntervalSeconds", 3600)));
 
-        protected override async Task RunAsync(NpgsqlConnection connection, CancellationToken ct)
+        protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
         {
-            if (_retentionDays <= 0) return;
+            if (_retentionDays <= 0) return 0;
             var cutoff = clock.GetUtcNow().AddDays(-_retentionDays);
             var deleted = await DeleteOldErrors.DeleteInBatchesAsync(connection, cutoff, resolvedOnly: false, _batchSize, ct);
             await ForgetAggregatedHoursAsync(connection, AggregateErrors.FloorHour(cutoff), ct);
             if (deleted > 0) LogDeleted(logger, deleted, cutoff);
+            return deleted;
         }
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Deleted} error(s) created before {Cutoff:o}")]

@@ -1,5 +1,6 @@
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Jobs;
+using AssetForge.Infrastructure.Telemetry;
 using Npgsql;
 
 namespace AssetForge.Features.Pipelines;
@@ -16,7 +17,7 @@ public sealed partial class ExpirePipelinesJob(NpgsqlDataSource db, IConfigurati
 
     protected override TimeSpan Interval => settings.Interval;
 
-    protected override async Task RunAsync(NpgsqlConnection connection, CancellationToken ct)
+    protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         long total = 0;
         int expired;
@@ -26,7 +27,12 @@ public sealed partial class ExpirePipelinesJob(NpgsqlDataSource db, IConfigurati
             total += expired;
         }
         while (expired == settings.BatchSize);
-        if (total > 0) LogExpired(logger, total);
+        if (total > 0)
+        {
+            LogExpired(logger, total);
+            AppMetrics.PipelinesFinished.Add(total, new KeyValuePair<string, object?>("status", "failed"));
+        }
+        return total;
     }
 
     // SKIP LOCKED: a pipeline a worker is updating right now is judged again on the next run.

@@ -14,10 +14,11 @@ public sealed partial class PipelineRetentionJob(NpgsqlDataSource db, IConfigura
 
     protected override TimeSpan Interval => settings.Interval;
 
-    protected override async Task RunAsync(NpgsqlConnection connection, CancellationToken ct)
+    protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var deleted = await CleanupPipelines.DeleteTerminalAsync(connection, DateTimeOffset.UtcNow - settings.Retention, settings.BatchSize, ct);
         if (deleted > 0) LogDeleted(logger, deleted, settings.Retention.TotalDays);
+        return deleted;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} pipelines finished more than {Days} days ago")]

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using AssetForge.Infrastructure.Data;
 using Microsoft.AspNetCore.Mvc;
+using AssetForge.Infrastructure.Telemetry;
 
 namespace AssetForge.Infrastructure.Http;
 
@@ -20,7 +20,7 @@ public static class Problems
         {
             var problem = ctx.ProblemDetails;
             var http = ctx.HttpContext;
-            problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
+            problem.Extensions["traceId"] = Correlation.TraceId(http);
             var status = problem.Status ?? http.Response.StatusCode;
             if (status == StatusCodes.Status400BadRequest && ctx.Exception is null && problem is not HttpValidationProblemDetails
                 && !problem.Extensions.ContainsKey("errors") && BindingFailures.Find(http) is var (name, message))
