@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
+using AssetForge.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -114,6 +115,7 @@ public sealed partial class PipelineEventHub : BackgroundService
             Release(userId);
             return null;
         }
+        AppMetrics.EventStreamsOpen.Add(1);
         return new Slot(this, userId);
     }
 
@@ -131,7 +133,9 @@ public sealed partial class PipelineEventHub : BackgroundService
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) hub.Release(userId);
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            hub.Release(userId);
+            AppMetrics.EventStreamsOpen.Add(-1);
         }
     }
 

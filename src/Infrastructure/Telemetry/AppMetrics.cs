@@ -45,6 +45,9 @@ public static class AppMetrics
     public static readonly Counter<long> TokenCacheLookups =
         Meter.CreateCounter<long>("assetforge.auth.token_cache.lookups", "{lookup}", "Bearer-token cache lookups, by result (hit, miss).");
 
+    public static readonly UpDownCounter<long> EventStreamsOpen =
+        Meter.CreateUpDownCounter<long>("assetforge.pipelines.event_streams.open", "{stream}", "Server-sent event streams open in this process (both pipeline event routes).");
+
     public static readonly Counter<long> SlowQueries =
         Meter.CreateCounter<long>("assetforge.db.slow_queries", "{statement}", "Statements slower than Database:SlowQueryMilliseconds, by generated query.");
 

@@ -29,7 +29,7 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         public ScopedLogCapture Logs { get; } = new();
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
-            [new("Database:SlowQueryMilliseconds", "150")];
+            [new("Database:SlowQueryMilliseconds", "150"), new("Pipelines:Events:HeartbeatSeconds", "0.5")];
 
         // Hosting's request-duration metric is not recorded for requests the validator's wrapper handles (to be
         // found out); the answers these tests get are checked by every other class.
@@ -173,12 +173,40 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         Assert.Contains("assetforge_db_slow_queries_total{", await ScrapeAsync(factory.Server, managementPort));
     }
 
+    [Fact]
+    public async Task Open_event_streams_are_a_gauge_that_rises_while_a_stream_is_open_and_falls_when_it_ends()
+    {
+        var managementPort = new Uri(Management.DefaultUrls).Port;
+        var user = await factory.SignInAsync();
+        var created = await AssetForge.Tests.Features.Pipelines.PipelineKit.CreateAsync(user);
+        const string gauge = "assetforge_pipelines_event_streams_open";
+
+        double open;
+        await using (var stream = await AssetForge.Tests.Features.Pipelines.EventStream.OpenAsync(user.Client, $"/api/pipelines/{created.Id}/events"))
+        {
+            await stream.ExpectAsync("snapshot");
+            open = Gauge(await ScrapeAsync(factory.Server, managementPort), gauge);
+            Assert.True(open >= 1, $"{gauge} = {open} while a stream is open");
+        }
+
+        // The server notices the client left on its next write (a heartbeat at the latest), so poll.
+        await Tracing.WaitUntilAsync(() => Gauge(ScrapeAsync(factory.Server, managementPort).GetAwaiter().GetResult(), gauge) < open,
+            "the gauge to fall once the stream ended");
+    }
+
     private static async Task<string> ScrapeAsync(Microsoft.AspNetCore.TestHost.TestServer server, int port)
     {
         var http = await Tracing.GetOnPortAsync(server, "/metrics", port);
         Assert.Equal(200, http.Response.StatusCode);
         return await http.BodyAsync();
     }
+
+    /// <summary>The sum of a series' samples, with or without labels (0 when absent).</summary>
+    private static double Gauge(string text, string metric) =>
+        text.Split('\n')
+            .Where(l => l.StartsWith(metric + " ", StringComparison.Ordinal) || l.StartsWith(metric + "{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf('}') + 1 is > 0 and var after ? after : metric.Length)..].Trim().Split(' ')[0],
+                System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Sum of a Prometheus series' samples whose labels contain <paramref name="labels"/> (0 when absent).</summary>
     private static double Value(string text, string metric, string labels) =>
