@@ -144,9 +144,17 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         await (await user.Client.PostAsync("/api/errors", Http.Json("""
             {"endpoint":"/x","method":"GET","message":"m","severity":"warning","category":"network"}
             """))).AssertStatusAsync(HttpStatusCode.Created);
+        // Hosting records a request's duration after the response has reached the client, so a scrape right after
+        // the answer can precede it: poll rather than race.
+        var route = new Regex(@"http_server_request_duration_seconds_bucket\{[^}]*http_route=""/api/pipelines/\{id\}""");
         var after = await ScrapeAsync(server, managementPort);
+        for (var i = 0; i < 50 && !route.IsMatch(after); i++)
+        {
+            await Task.Delay(100);
+            after = await ScrapeAsync(server, managementPort);
+        }
 
-        Assert.True(Regex.IsMatch(after, @"http_server_request_duration_seconds_bucket\{[^}]*http_route=""/api/pipelines/\{id\}"""), after);
+        Assert.True(route.IsMatch(after), after);
         Assert.True(Value(after, "assetforge_auth_token_cache_lookups_total", @"result=""hit""") >
                     Value(before, "assetforge_auth_token_cache_lookups_total", @"result=""hit"""));
         Assert.True(Value(after, "assetforge_errors_reported_total", @"category=""network"",severity=""warning""") >=
