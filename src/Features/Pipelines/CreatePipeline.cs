@@ -15,7 +15,6 @@ namespace AssetForge.Features.Pipelines;
 public static partial class CreatePipeline
 {
     public const int MaxStages = 20;
-    public const int MaxJsonBytes = 64 * 1024;
 
     public sealed record Request(
         JsonElement Config, Stage[] Stages, Guid? AssetId = null, string? MeshyTaskId = null, string? RiggingTaskId = null,
@@ -27,8 +26,7 @@ public static partial class CreatePipeline
     {
         public Validator()
         {
-            RuleFor(r => r.Config).Must(c => Rules.IsSmallObject(c, MaxJsonBytes))
-                .WithMessage($"'{{PropertyName}}' must be a JSON object of at most {MaxJsonBytes / 1024} KB.");
+            RuleFor(r => r.Config).SmallJsonObject();
             RuleFor(r => r.Stages).Cascade(CascadeMode.Stop).NotEmpty()
                 .Must(s => s.Length <= MaxStages).WithMessage($"'{{PropertyName}}' must have between 1 and {MaxStages} stages.")
                 .Must(s => s.Select(x => x?.Name).Distinct(StringComparer.Ordinal).Count() == s.Length)

@@ -27,9 +27,9 @@ public static class PipelinesEndpoints
     {
         // Literal segments (statistics, expired, cleanup, by-meshy-task) outrank {id} in routing; {id} has no
         // constraint so that a malformed id is a 400 naming it rather than a 404.
-        var pipelines = api.MapGroup("/pipelines").WithTags("Pipelines");
+        var pipelines = api.MapGroup("/pipelines").WithTags("Pipelines").WithValidation();
 
-        pipelines.MapPost("/", CreatePipeline.HandleAsync).Validate<CreatePipeline.Request>()
+        pipelines.MapPost("/", CreatePipeline.HandleAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("CreatePipeline").WithSummary("Create a pipeline and its ordered stages in one transaction.");
         pipelines.MapGet("/", ListPipelines.HandleAsync)
@@ -40,20 +40,20 @@ public static class PipelinesEndpoints
             .WithName("GetPipelineStatistics").WithSummary("Counts by status, success rate and average duration (SQL aggregates).");
         pipelines.MapGet("/expired", ListExpiredPipelines.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
             .WithName("ListExpiredPipelines").WithSummary("Admin: running pipelines past expires_at, most overdue first.");
-        pipelines.MapPost("/cleanup", CleanupPipelines.HandleAsync).Validate<CleanupPipelines.Request>()
+        pipelines.MapPost("/cleanup", CleanupPipelines.HandleAsync)
             .RequireAuthorization(Authentication.AdminPolicy)
             .WithName("CleanupPipelines").WithSummary("Admin: delete terminal pipelines completed before olderThan; returns how many.");
         pipelines.MapGet("/by-meshy-task/{taskId}", GetPipelineByMeshyTask.HandleAsync)
             .WithName("GetPipelineByMeshyTask").WithSummary("The newest pipeline with this Meshy task id, with its stages.");
         pipelines.MapGet("/{id}", GetPipeline.HandleAsync)
             .WithName("GetPipeline").WithSummary("One pipeline with its stages in order, and its ETag.");
-        pipelines.MapPatch("/{id}/progress", UpdatePipelineProgress.HandleAsync).Validate<UpdatePipelineProgress.Request>()
+        pipelines.MapPatch("/{id}/progress", UpdatePipelineProgress.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("UpdatePipelineProgress").WithSummary("Set progress (0..100) and the current stage of a running pipeline.");
-        pipelines.MapPatch("/{id}/status", UpdatePipelineStatus.HandleAsync).Validate<UpdatePipelineStatus.Request>()
+        pipelines.MapPatch("/{id}/status", UpdatePipelineStatus.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("UpdatePipelineStatus").WithSummary("Move the pipeline through its state machine; final states are final (409).");
-        pipelines.MapPatch("/{id}/stages/{stageId}", UpdatePipelineStage.HandleAsync).Validate<UpdatePipelineStage.Request>()
+        pipelines.MapPatch("/{id}/stages/{stageId}", UpdatePipelineStage.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("UpdatePipelineStage").WithSummary("Update one stage; the database clock stamps its start, end and duration.");
         pipelines.MapDelete("/{id}", DeletePipeline.HandleAsync)

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
+using AssetForge.Infrastructure.Data;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -54,6 +56,7 @@ public static class ApiReference
             .AddOperationTransformer(async (operation, context, ct) =>
             {
                 DescribeSecurity(operation, context);
+                DescribeLabelledQueries(operation, context);
                 await DescribeProblemsAsync(operation, context, ct);
             }));
 
@@ -77,6 +80,24 @@ public static class ApiReference
         operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Missing, expired or invalid bearer token." });
         if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == Identity.Authentication.AdminPolicy))
             operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The route is for admins." });
+    }
+
+    /// <summary>Query filters bound as text but holding enum labels ([PgEnumQuery]) list those labels.</summary>
+    private static void DescribeLabelledQueries(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        foreach (var description in context.Description.ParameterDescriptions)
+        {
+            if (description.ParameterDescriptor is not IParameterInfoParameterDescriptor { ParameterInfo: var info }
+                || info.GetCustomAttributes(false).OfType<ILabelledQuery>().FirstOrDefault() is not { } labelled
+                || operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == description.Name) is not { } parameter)
+                continue;
+            var values = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Enum = labelled.Labels.Select(label => (System.Text.Json.Nodes.JsonNode)label).ToList(),
+            };
+            parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = values };
+        }
     }
 
     /// <summary>Every error answer is problem+json: say so for 4xx/5xx responses that endpoints declare bare.</summary>

@@ -23,12 +23,13 @@ public static class Paging
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
-    /// <summary>The page size, or a validation message when it is outside 1..100.</summary>
-    public static bool TryLimit(int? requested, out int limit, out string? error)
+    /// <summary>The page size asked for (default 20); one outside 1..100 is added to <paramref name="errors"/>.</summary>
+    public static int Limit(int? requested, FieldErrors errors)
     {
-        limit = requested ?? DefaultLimit;
-        error = limit is < 1 or > MaxLimit ? $"limit must be between 1 and {MaxLimit}." : null;
-        return error is null;
+        var limit = requested ?? DefaultLimit;
+        if (limit is >= 1 and <= MaxLimit) return limit;
+        errors.Add("limit", $"limit must be between 1 and {MaxLimit}.");
+        return DefaultLimit;
     }
 
     /// <summary>Builds a page from rows fetched with LIMIT limit + 1: the extra row only says there is more.</summary>
@@ -72,6 +73,30 @@ public sealed class CursorCodec
         ScopeHash(scope).CopyTo(buffer[25..33]);
         HMACSHA256.HashData(_key, buffer[..PayloadLength])[..MacLength].CopyTo(buffer[PayloadLength..]);
         return WebEncoders.Base64UrlEncode(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// Where a list's ?cursor= continues: null for the first page, which an absent and an empty cursor both mean on
+    /// every list; a cursor that does not decode for this scope is added to <paramref name="errors"/>.
+    /// </summary>
+    public Keyset? Read(string? cursor, string scope, FieldErrors errors)
+    {
+        if (string.IsNullOrEmpty(cursor)) return null;
+        if (TryDecode(cursor, scope, out var position)) return position;
+        errors.Add("cursor", "The cursor is malformed, or was issued for a list with other filters.");
+        return null;
+    }
+
+    /// <summary>
+    /// The text a cursor is bound to: the list's name and each filter as asked (null for absent), length-prefixed so
+    /// no two filter sets give the same text.
+    /// </summary>
+    public static string Scope(string list, params ReadOnlySpan<string?> filters)
+    {
+        var text = new StringBuilder(list);
+        foreach (var filter in filters)
+            text.Append('|').Append(filter is null ? "*" : $"{filter.Length}:{filter}");
+        return text.ToString();
     }
 
     public bool TryDecode(string? cursor, string scope, out Keyset position)

@@ -32,14 +32,6 @@ internal static class VariantsApi
         return (body.GetProperty("id").GetGuid(), response.Headers.ETag!.ToString(), body);
     }
 
-    public static Task<HttpResponseMessage> SendAsync(this TestUser user, HttpMethod method, string url, string? json = null,
-        string? ifMatch = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = json is null ? null : Http.Json(json) };
-        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        return user.Client.SendAsync(request);
-    }
-
     public static Task<HttpResponseMessage> SetStatusAsync(this TestUser user, Guid variantId, string status, string? error = null) =>
         user.SendAsync(HttpMethod.Patch, $"/api/variants/{variantId}/status",
             JsonSerializer.Serialize(new Dictionary<string, string?> { ["status"] = status, ["error"] = error }));
