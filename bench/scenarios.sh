@@ -1,9 +1,8 @@
 # Scenarios for bench/run (sourced after the API is up; ids come from bench/seed.sh's scheme). One line each:
-#   name | method | path | token | body file | generated query (suffix) pgbench runs | pgbench -D values | SqlDump options
+#   name | method | path | token | body file | generated query (suffix) pgbench runs | pgbench -D values (by the
+#   query's parameter names) | SqlDump options
 # The pgbench side runs the statements the API itself runs for that route (printed from the generated
 # QueryCatalog by bench/SqlDump) with the same parameters and connection count: the database's own limit.
-
-all_statuses='{initializing,processing,completed,failed,cancelled}'
 
 cat >"$results/create-pipeline.json" <<JSON
 {"assetId":"$base_many","config":{"model":"character","quality":"high"},"stages":[{"name":"concept"},{"name":"mesh"},{"name":"texture"}],"meshyTaskId":"bench-task"}
@@ -27,12 +26,12 @@ IFS='|' read -r deep_created deep_id <<<"$(psql "$psql_conn" -tAc "
   FROM generation_pipelines ORDER BY created_at DESC, id DESC OFFSET $((deep_pages * 20 - 1)) LIMIT 1")"
 
 SCENARIOS=(
-  "get-pipeline|GET|/api/pipelines/$pipeline1|$member||GetPipeline.FindAsync|p1=$pipeline1 p2=$user1 p3=false|"
-  "list-first-page|GET|/api/pipelines?limit=20|$member||ListPipelines.ForUserAsync|p1=$user1 p2=$all_statuses p3=infinity p4=ffffffff-ffff-ffff-ffff-ffffffffffff p5=21|"
-  "list-deep-page|GET|/api/pipelines?limit=20&cursor=$deep_cursor|$admin||ListPipelines.ForEveryoneAsync|p1=$all_statuses p2=$deep_created p3=$deep_id p4=21|"
-  "create-pipeline|POST|/api/pipelines|$member|$results/create-pipeline.json|CreatePipeline.InsertAsync|p2=$user1 p3=false p4=$user1 p5=$base_many p6={\"model\":\"character\",\"quality\":\"high\"} p7=bench-task p11={concept,mesh,texture}|--fresh 1 --null 8 --null 9 --fresh-array 10:3"
-  "report-error|POST|/api/errors|$member|$results/report-error.json|ReportError.InsertAsync|p2=$user1 p4=/api/generate p5=POST p7=Upstream-timeout p9=error p10=external_api p11=502 p18={} p19={} p20=127.0.0.1 p21=wrk p22=2026-11-26T12:00:00Z|--fresh 1 --null 3 --null 6 --null 8 --null 12 --null 13 --null 14 --null 15 --null 16 --null 17"
-  "variant-stats-10000|GET|/api/assets/$base_many/variants/statistics|$member||GetVariantStatistics.FindAsync|p1=$base_many p2=$user1 p3=false|"
-  "variant-stats-1|GET|/api/assets/$base_one/variants/statistics|$member||GetVariantStatistics.FindAsync|p1=$base_one p2=$user1 p3=false|"
-  "variant-gallery|GET|/api/assets/$base_many/variants?page=50&limit=20|$member||ListAssetVariants.PageAsync|p1=$base_many p2=$user1 p3=false p4=false p5=20 p6=980|"
+  "get-pipeline|GET|/api/pipelines/$pipeline1|$member||GetPipeline.FindAsync|id=$pipeline1 userId=$user1 isAdmin=false|"
+  "list-first-page|GET|/api/pipelines?limit=20|$member||ListPipelines.ForUserAsync|userId=$user1 afterCreatedAt=infinity afterId=ffffffff-ffff-ffff-ffff-ffffffffffff limit=21|"
+  "list-deep-page|GET|/api/pipelines?limit=20&cursor=$deep_cursor|$admin||ListPipelines.ForEveryoneAsync|afterCreatedAt=$deep_created afterId=$deep_id limit=21|"
+  "create-pipeline|POST|/api/pipelines|$member|$results/create-pipeline.json|CreatePipeline.InsertAsync|userId=$user1 isAdmin=false ownerId=$user1 assetId=$base_many config={\"model\":\"character\",\"quality\":\"high\"} meshyTaskId=bench-task stageNames={concept,mesh,texture}|--fresh id --null riggingTaskId --null expiresAt --fresh-array stageIds:3"
+  "report-error|POST|/api/errors|$member|$results/report-error.json|ReportError.InsertAsync|userId=$user1 endpoint=/api/generate method=POST message=Upstream-timeout severity=error category=external_api statusCode=502 context={} tags={} ipAddress=127.0.0.1 userAgent=wrk createdAt=2026-11-26T12:00:00Z|--fresh id --null requestId --null errorCode --null stack --null requestBody --null requestHeaders --null responseBody --null externalService --null externalErrorCode --null externalErrorMessage"
+  "variant-stats-10000|GET|/api/assets/$base_many/variants/statistics|$member||GetVariantStatistics.FindAsync|baseAssetId=$base_many userId=$user1 isAdmin=false|"
+  "variant-stats-1|GET|/api/assets/$base_one/variants/statistics|$member||GetVariantStatistics.FindAsync|baseAssetId=$base_one userId=$user1 isAdmin=false|"
+  "variant-gallery|GET|/api/assets/$base_many/variants?page=50&limit=20|$member||ListAssetVariants.PageAsync|baseAssetId=$base_many userId=$user1 isAdmin=false activeOnly=false limit=20 offset=980|"
 )

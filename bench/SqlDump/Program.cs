@@ -2,22 +2,23 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AssetForge.Infrastructure.Data;
 
-// Usage: SqlDump <query name suffix> [--fresh N] [--fresh-array N:COUNT] [--null N]... | --list
+// Usage: SqlDump <query name suffix> [--fresh NAME] [--fresh-array NAME:COUNT] [--null NAME]... | --list
 //   Writes a pgbench script running the statements of the generated query whose name ends with the suffix
-//   (e.g. "GetPipeline.FindAsync"). $n become :pN, to be given with pgbench -D pN=..., except:
-//     --fresh N           $N is a new uuid in every transaction (the same one in every statement of it),
-//     --fresh-array N:K   $N is an array of K new uuids,
-//     --null N            $N is NULL (pgbench -D cannot express it).
+//   (e.g. "GetPipeline.FindAsync"). Each parameter becomes the pgbench variable of its name (@userId in the
+//   source is :userId here, given with pgbench -D userId=...), except:
+//     --fresh NAME           a new uuid in every transaction (the same one in every statement of it),
+//     --fresh-array NAME:K   an array of K new uuids,
+//     --null NAME            NULL (pgbench -D cannot express it).
 //   Several statements run in one pgbench pipeline (\startpipeline … \endpipeline): one round trip, as the
 //   API's NpgsqlBatch does.
 if (args is ["--list"])
 {
-    foreach (var q in QueryCatalog.All()) Console.WriteLine(q.Name);
+    foreach (var q in QueryCatalog.All()) Console.WriteLine($"{q.Name}({string.Join(", ", q.ParameterNames.SelectMany(n => n).Distinct())})");
     return 0;
 }
 if (args.Length == 0 || args.Length % 2 == 0)
 {
-    Console.Error.WriteLine("usage: SqlDump <query name suffix> [--fresh N] [--fresh-array N:COUNT] [--null N]... | --list");
+    Console.Error.WriteLine("usage: SqlDump <query name suffix> [--fresh NAME] [--fresh-array NAME:COUNT] [--null NAME]... | --list");
     return 2;
 }
 
@@ -27,25 +28,32 @@ if (matches.Count != 1)
     Console.Error.WriteLine($"'{args[0]}' matches {matches.Count} queries: {string.Join(", ", matches.Select(m => m.Name))}");
     return 1;
 }
+var query = matches[0];
+var known = query.ParameterNames.SelectMany(n => n).ToHashSet();
 
 // A uuid derived from one random number per transaction, so every statement of the batch sees the same one.
 static string Fresh(string tag) => $"md5(:fresh::text || '-{tag}')::uuid";
 
-var replacements = new Dictionary<int, string>();
+var replacements = new Dictionary<string, string>();
 foreach (var option in args.Skip(1).Chunk(2))
 {
+    var name = option[1].Split(':')[0];
+    if (!known.Contains(name))
+    {
+        Console.Error.WriteLine($"{query.Name} has no parameter '{name}'; it has {string.Join(", ", known)}");
+        return 2;
+    }
     switch (option[0])
     {
         case "--fresh":
-            replacements[int.Parse(option[1])] = Fresh(option[1]);
+            replacements[name] = Fresh(name);
             break;
         case "--fresh-array":
-            var parts = option[1].Split(':');
-            replacements[int.Parse(parts[0])] =
-                "ARRAY[" + string.Join(", ", Enumerable.Range(1, int.Parse(parts[1])).Select(i => Fresh($"{parts[0]}-{i}"))) + "]";
+            var count = int.Parse(option[1].Split(':')[1]);
+            replacements[name] = "ARRAY[" + string.Join(", ", Enumerable.Range(1, count).Select(i => Fresh($"{name}-{i}"))) + "]";
             break;
         case "--null":
-            replacements[int.Parse(option[1])] = "NULL";
+            replacements[name] = "NULL";
             break;
         default:
             Console.Error.WriteLine($"unknown option {option[0]}");
@@ -53,17 +61,21 @@ foreach (var option in args.Skip(1).Chunk(2))
     }
 }
 
-var script = new StringBuilder($"-- {matches[0].Name}\n");
+var script = new StringBuilder($"-- {query.Name}\n");
 if (replacements.Values.Any(r => r.Contains(":fresh"))) script.Append("\\set fresh random(1, 1000000000000000)\n");
-var statements = matches[0].Statements;
-if (statements.Length > 1) script.Append("\\startpipeline\n");
-foreach (var sql in statements)
+if (query.Statements.Length > 1) script.Append("\\startpipeline\n");
+for (var s = 0; s < query.Statements.Length; s++)
 {
-    var text = Regex.Replace(sql, @"\$(\d+)", m =>
-        replacements.TryGetValue(int.Parse(m.Groups[1].Value), out var replacement) ? replacement : ":p" + m.Groups[1].Value);
+    var names = query.ParameterNames[s];
+    // The generator numbered the statement's parameters: $n is names[n - 1].
+    var text = Regex.Replace(query.Statements[s], @"\$(\d+)", m =>
+    {
+        var name = names[int.Parse(m.Groups[1].Value) - 1];
+        return replacements.TryGetValue(name, out var replacement) ? replacement : ":" + name;
+    });
     // pgbench reads one command per line: fold the statement onto one line.
     script.Append(Regex.Replace(text, @"\s+", " ").Trim()).Append(";\n");
 }
-if (statements.Length > 1) script.Append("\\endpipeline\n");
+if (query.Statements.Length > 1) script.Append("\\endpipeline\n");
 Console.Write(script);
 return 0;

@@ -8,19 +8,26 @@ namespace AssetForge.Generators;
 /// <param name="Nullable">Declared nullable (T? for either value or reference types).</param>
 /// <param name="IsValueType">Whether the underlying type is a value type.</param>
 /// <param name="IsDateTimeOffset">Whether parameters of this type must be normalised to UTC first.</param>
-internal sealed record ClrType(string TypeName, bool Nullable, bool IsValueType, bool IsDateTimeOffset)
+/// <param name="IsOutcome">A [DbOutcome] enum: read from a text column of its snake_case labels.</param>
+internal sealed record ClrType(string TypeName, bool Nullable, bool IsValueType, bool IsDateTimeOffset, bool IsOutcome = false)
 {
     public string Declared => Nullable ? TypeName + "?" : TypeName;
+
+    /// <summary>Reads the (non-NULL) value at <paramref name="ordinal"/> of <c>reader</c>.</summary>
+    public string Read(string ordinal) => IsOutcome
+        ? $"global::AssetForge.Infrastructure.Data.DbOutcomes.Parse(reader.GetFieldValue<string>({ordinal}), default({TypeName}))"
+        : $"reader.GetFieldValue<{TypeName}>({ordinal})";
 }
 
 /// <summary>
 /// The CLR types a column or parameter may have: each one Npgsql reads with GetFieldValue&lt;T&gt; and
-/// writes with NpgsqlParameter&lt;T&gt; under the slim data source builder's opt-ins (arrays, JSON, mapped enums).
-/// Anything else is a compile-time error rather than a run-time surprise.
+/// writes with NpgsqlParameter&lt;T&gt; under the slim data source builder's opt-ins (arrays, JSON, mapped enums),
+/// and, as results only, [DbOutcome] enums. Anything else is a compile-time error rather than a run-time surprise.
 /// </summary>
 internal static class ColumnTypes
 {
     public const string PgEnumAttribute = "AssetForge.Infrastructure.Data.PgEnumAttribute";
+    public const string DbOutcomeAttribute = "AssetForge.Infrastructure.Data.DbOutcomeAttribute";
 
     private static readonly string[] NamedScalars =
     {
@@ -28,7 +35,13 @@ internal static class ColumnTypes
         "System.Text.Json.JsonElement", "System.Text.Json.JsonDocument",
     };
 
-    public static ClrType? Classify(ITypeSymbol type)
+    /// <summary>A type as a result column, or null when the reader cannot map it.</summary>
+    public static ClrType? ClassifyColumn(ITypeSymbol type) => Classify(type, outcomes: true);
+
+    /// <summary>A type as a parameter, or null when it cannot be sent typed (outcomes are answers, never sent).</summary>
+    public static ClrType? ClassifyParameter(ITypeSymbol type) => Classify(type, outcomes: false);
+
+    private static ClrType? Classify(ITypeSymbol type, bool outcomes)
     {
         var nullable = false;
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } wrapper)
@@ -42,10 +55,14 @@ internal static class ColumnTypes
         }
 
         var plain = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
-        if (!IsSupported(plain)) return null;
         var name = plain.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        if (outcomes && IsOutcome(plain)) return new ClrType(name, nullable, IsValueType: true, IsDateTimeOffset: false, IsOutcome: true);
+        if (!IsSupported(plain)) return null;
         return new ClrType(name, nullable, plain.IsValueType, name == "global::System.DateTimeOffset");
     }
+
+    public static bool IsOutcome(ITypeSymbol type) =>
+        type.TypeKind == TypeKind.Enum && type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DbOutcomeAttribute);
 
     private static bool IsSupported(ITypeSymbol type)
     {

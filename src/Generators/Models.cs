@@ -83,4 +83,19 @@ internal static class Diagnostics
         "AF006", "Unsupported result type",
         "Query method '{0}': result '{1}' is not a [DbRow] type, List/IReadOnlyList of one, a column type or RowsAffected",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnknownSqlParameter = new(
+        "AF008", "SQL names a parameter the method lacks",
+        "Query method '{0}': its SQL uses @{1}, but the method has no parameter named '{1}'{2}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnusedParameter = new(
+        "AF009", "Method parameter the SQL never uses",
+        "Parameter '{0}' of '{1}' is not used by its SQL; name it there as @{0} or remove it",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor PositionalParameter = new(
+        "AF010", "Positional SQL parameter",
+        "Query method '{0}': its SQL uses the positional parameter {1}; name the method parameter instead (@name), which binds by name",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -24,7 +24,7 @@ internal sealed record QueryModel(
     EquatableArray<ParamModel> Parameters,
     string? CancellationToken,
     EquatableArray<string> Statements,
-    EquatableArray<int> StatementParameterCounts,
+    EquatableArray<EquatableArray<string>> StatementParameters,
     EquatableArray<ResultModel> Results,
     bool Execute,
     bool ReturnsValue,
@@ -32,8 +32,9 @@ internal sealed record QueryModel(
     EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>
-/// Static partial methods marked [Query("sql", ...)] or [Execute("sql")] get bodies: positional
-/// NpgsqlParameter&lt;T&gt; binding in declaration order, one NpgsqlCommand (or one NpgsqlBatch, so several
+/// Static partial methods marked [Query("sql", ...)] or [Execute("sql")] get bodies: the SQL's @name parameters
+/// become $1, $2, … at compile time, each bound by name to the method parameter it names as a typed
+/// NpgsqlParameter&lt;T&gt;, one NpgsqlCommand (or one NpgsqlBatch, so several
 /// statements still cost one round trip), and results mapped by the [DbRow] readers. Every such
 /// method is also listed in QueryCatalog so a test can describe its SQL against the real schema.
 /// </summary>
@@ -120,6 +121,7 @@ public sealed class QueryGenerator : IIncrementalGenerator
 
         string? cancellation = null;
         var bound = new List<ParamModel>();
+        var parameterLocations = new Dictionary<string, Location?>();
         foreach (var p in parameters.Skip(1))
         {
             ct.ThrowIfCancellationRequested();
@@ -128,7 +130,7 @@ public sealed class QueryGenerator : IIncrementalGenerator
                 cancellation = p.Name;
                 continue;
             }
-            var clr = ColumnTypes.Classify(p.Type);
+            var clr = ColumnTypes.ClassifyParameter(p.Type);
             if (clr is null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedParameterType, p.Locations.FirstOrDefault() ?? location,
@@ -136,11 +138,12 @@ public sealed class QueryGenerator : IIncrementalGenerator
                 continue;
             }
             bound.Add(new ParamModel(p.Name, p.Type.ToDisplayString(TypeFormat), clr));
+            parameterLocations[p.Name] = p.Locations.FirstOrDefault() ?? location;
         }
 
-        var counts = statements.Select(SqlText.MaxParameter).ToList();
-        if (counts.Any(c => c > bound.Count))
-            Fail($"its SQL uses ${counts.Max()} but the method binds only {bound.Count} parameter(s)");
+        var declared = bound.Select(p => p.Name).ToList();
+        var named = statements.Select(sql => SqlText.Rewrite(sql, declared)).ToList();
+        CheckNames(named, bound, parameterLocations, attribute, location, method.Name, diagnostics, ct);
 
         var results = new List<ResultModel>();
         var returnsValue = true;
@@ -184,8 +187,32 @@ public sealed class QueryGenerator : IIncrementalGenerator
             container.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             method.Name, signature, executor?.Name ?? "executor", isDataSource,
             bound.ToEquatableArray(), cancellation,
-            statements.ToEquatableArray(), counts.ToEquatableArray(), results.ToEquatableArray(),
+            named.Select(n => n.Sql).ToEquatableArray(), named.Select(n => n.Names).ToEquatableArray(), results.ToEquatableArray(),
             execute, returnsValue, HasQueriesInBase(container), diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Binding is by name, so the SQL and the method must agree: every @name is a parameter (AF008), every bound
+    /// parameter is used (AF009), and nothing is positional (AF010), which would bind by order again.
+    /// </summary>
+    private static void CheckNames(List<NamedSql> named, List<ParamModel> bound, Dictionary<string, Location?> parameterLocations,
+        AttributeData attribute, Location? location, string method, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+    {
+        var sqlLocation = attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? location;
+        foreach (var dollar in named.SelectMany(n => n.Positional).Distinct())
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.PositionalParameter, sqlLocation, method, dollar));
+
+        var known = new HashSet<string>(bound.Select(p => p.Name));
+        foreach (var name in named.SelectMany(n => n.Names).Distinct().Where(n => !known.Contains(n)))
+        {
+            var near = bound.FirstOrDefault(p => string.Equals(p.Name, name, System.StringComparison.OrdinalIgnoreCase));
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnknownSqlParameter, sqlLocation, method, name,
+                near is null ? "" : $" (did you mean @{near.Name}?)"));
+        }
+
+        var used = new HashSet<string>(named.SelectMany(n => n.Names));
+        foreach (var p in bound.Where(p => !used.Contains(p.Name)))
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnusedParameter, parameterLocations[p.Name], p.Name, method));
     }
 
     /// <summary>A base class with its own queries has its own generated catalog member, which ours must hide.</summary>
@@ -225,7 +252,7 @@ public sealed class QueryGenerator : IIncrementalGenerator
         }
         if (type.ToDisplayString().TrimEnd('?') == RowsAffected)
             return new ResultModel(ResultKind.Affected, name, null, false);
-        var scalar = ColumnTypes.Classify(type);
+        var scalar = ColumnTypes.ClassifyColumn(type);
         return scalar is null ? null : new ResultModel(ResultKind.Scalar, scalar.TypeName, scalar, false);
     }
 
@@ -270,12 +297,13 @@ public sealed class QueryGenerator : IIncrementalGenerator
         foreach (var m in models)
         {
             var statements = string.Join(", ", Enumerable.Range(0, m.Statements.Length).Select(s => $"__{m.Method}_Sql{s}"));
-            sb.AppendLine($"{indent}    new(\"{m.ContainerTypeName.Replace("global::", "")}.{m.Method}\", [{statements}],");
+            var names = string.Join(", ", m.StatementParameters.Select(n => "[" + string.Join(", ", n.Select(Naming.Literal)) + "]"));
+            sb.AppendLine($"{indent}    new(\"{m.ContainerTypeName.Replace("global::", "")}.{m.Method}\", [{statements}], [{names}],");
             sb.AppendLine($"{indent}        static statement => statement switch");
             sb.AppendLine($"{indent}        {{");
             for (var s = 0; s < m.Statements.Length; s++)
             {
-                var ps = string.Join(", ", m.Parameters.Take(m.StatementParameterCounts[s])
+                var ps = string.Join(", ", StatementParameters(m, s)
                     .Select(p => $"(global::Npgsql.NpgsqlParameter)new global::Npgsql.NpgsqlParameter<{p.DeclaredType}>()"));
                 sb.AppendLine($"{indent}            {(s == m.Statements.Length - 1 ? "_" : s.ToString())} => new global::Npgsql.NpgsqlParameter[] {{ {ps} }},");
             }
@@ -308,7 +336,7 @@ public sealed class QueryGenerator : IIncrementalGenerator
             sb.AppendLine(m.ExecutorIsDataSource
                 ? $"{i2}await using var command = {m.ExecutorName}.CreateCommand(__{m.Method}_Sql0);"
                 : $"{i2}await using var command = new global::Npgsql.NpgsqlCommand(__{m.Method}_Sql0, {m.ExecutorName});");
-            EmitParameters(sb, m, m.StatementParameterCounts[0], "command.Parameters", i2);
+            EmitParameters(sb, m, 0, "command.Parameters", i2);
             if (m.Execute || m.Results[0].Kind == ResultKind.Affected)
             {
                 var exec = $"await command.ExecuteNonQueryAsync({ct}).ConfigureAwait(false)";
@@ -331,7 +359,7 @@ public sealed class QueryGenerator : IIncrementalGenerator
             for (var s = 0; s < m.Statements.Length; s++)
             {
                 sb.AppendLine($"{i2}var statement{s} = new global::Npgsql.NpgsqlBatchCommand(__{m.Method}_Sql{s});");
-                EmitParameters(sb, m, m.StatementParameterCounts[s], $"statement{s}.Parameters", i2);
+                EmitParameters(sb, m, s, $"statement{s}.Parameters", i2);
                 sb.AppendLine($"{i2}batch.BatchCommands.Add(statement{s});");
             }
             sb.AppendLine($"{i2}await using (var reader = await batch.ExecuteReaderAsync({ct}).ConfigureAwait(false))");
@@ -368,9 +396,12 @@ public sealed class QueryGenerator : IIncrementalGenerator
         _ => "global::AssetForge.Infrastructure.Data.RowsAffected",
     };
 
-    private static void EmitParameters(StringBuilder sb, QueryModel m, int count, string target, string indent)
+    private static IEnumerable<ParamModel> StatementParameters(QueryModel m, int statement) =>
+        m.StatementParameters[statement].Select(name => m.Parameters.First(p => p.Name == name));
+
+    private static void EmitParameters(StringBuilder sb, QueryModel m, int statement, string target, string indent)
     {
-        foreach (var p in m.Parameters.Take(count))
+        foreach (var p in StatementParameters(m, statement))
         {
             var value = p.Type.IsDateTimeOffset
                 ? (p.Type.Nullable ? $"{p.Name}?.ToUniversalTime()" : $"{p.Name}.ToUniversalTime()")
@@ -402,13 +433,13 @@ public sealed class QueryGenerator : IIncrementalGenerator
                 else sb.AppendLine($"{indent}{v} = {initial};");
                 if (s.Nullable)
                 {
-                    sb.AppendLine($"{indent}if (await reader.ReadAsync({ct}).ConfigureAwait(false) && !reader.IsDBNull(0)) {v} = reader.GetFieldValue<{s.TypeName}>(0);");
+                    sb.AppendLine($"{indent}if (await reader.ReadAsync({ct}).ConfigureAwait(false) && !reader.IsDBNull(0)) {v} = {s.Read("0")};");
                 }
                 else
                 {
                     sb.AppendLine($"{indent}if (!await reader.ReadAsync({ct}).ConfigureAwait(false) || reader.IsDBNull(0))");
                     sb.AppendLine($"{indent}    throw new global::System.InvalidOperationException(\"The query returned no value for a non-nullable scalar.\");");
-                    sb.AppendLine($"{indent}{v} = reader.GetFieldValue<{s.TypeName}>(0);");
+                    sb.AppendLine($"{indent}{v} = {s.Read("0")};");
                 }
                 break;
         }

@@ -60,7 +60,7 @@ public sealed class RowGenerator : IIncrementalGenerator
         foreach (var (name, memberType, attributes, memberLocation) in members)
         {
             ct.ThrowIfCancellationRequested();
-            var clr = ColumnTypes.Classify(memberType);
+            var clr = ColumnTypes.ClassifyColumn(memberType);
             if (clr is null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(Generators.Diagnostics.UnsupportedColumnType, memberLocation ?? location,
@@ -139,6 +139,6 @@ public sealed class RowGenerator : IIncrementalGenerator
 
     internal static string ReadExpression(ClrType type, string ordinal) =>
         type.Nullable
-            ? $"reader.IsDBNull({ordinal}) ? default({type.Declared}) : reader.GetFieldValue<{type.TypeName}>({ordinal})"
-            : $"reader.GetFieldValue<{type.TypeName}>({ordinal})";
+            ? $"reader.IsDBNull({ordinal}) ? default({type.Declared}) : {type.Read(ordinal)}"
+            : type.Read(ordinal);
 }

@@ -40,7 +40,7 @@ public static partial class CreateAsset
 
     [Query($"""
         INSERT INTO assets (id, owner_id, name, description, type, is_base_model, cdn_url, cdn_thumbnail_url, metadata)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        VALUES (@id, @ownerId, @name, @description, @type, @isBaseModel, @cdnUrl, @cdnThumbnailUrl, @metadata)
         RETURNING {AssetRow.Columns}
         """)]
     private static partial Task<AssetRow> InsertAsync(NpgsqlDataSource db, Guid id, Guid ownerId, string name, string? description,

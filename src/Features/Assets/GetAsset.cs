@@ -17,6 +17,6 @@ public static partial class GetAsset
         return TypedResults.Ok(row.ToResponse());
     }
 
-    [Query($"SELECT {AssetRow.Columns} FROM assets WHERE id = $1 AND (owner_id = $2 OR $3)")]
+    [Query($"SELECT {AssetRow.Columns} FROM assets WHERE id = @id AND (owner_id = @userId OR @isAdmin)")]
     private static partial Task<AssetRow?> FindAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, CancellationToken ct);
 }

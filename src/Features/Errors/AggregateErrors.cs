@@ -45,17 +45,17 @@ public static partial class AggregateErrors
     // removed, the others are upserted on the NULLS NOT DISTINCT key and only rewritten when a figure changed,
     // so running twice leaves identical rows. Hours with no errors are marked done too.
     [Query(
-        "SELECT true FROM pg_advisory_xact_lock($1)",
+        "SELECT true FROM pg_advisory_xact_lock(@lockKey)",
         """
         WITH hours AS (
             SELECT h.hour_bucket
             FROM generate_series(
-                     greatest($2::timestamptz,
-                              CASE WHEN $4 THEN coalesce(date_trunc('hour', (SELECT min(created_at) FROM api_errors), 'UTC'), $3) END),
-                     $3::timestamptz - interval '1 hour', interval '1 hour') AS h(hour_bucket)
-            WHERE NOT $4 OR NOT EXISTS (SELECT 1 FROM error_aggregation_hours d WHERE d.hour_bucket = h.hour_bucket)
+                     greatest(@from::timestamptz,
+                              CASE WHEN @onlyPending THEN coalesce(date_trunc('hour', (SELECT min(created_at) FROM api_errors), 'UTC'), @to) END),
+                     @to::timestamptz - interval '1 hour', interval '1 hour') AS h(hour_bucket)
+            WHERE NOT @onlyPending OR NOT EXISTS (SELECT 1 FROM error_aggregation_hours d WHERE d.hour_bucket = h.hour_bucket)
             ORDER BY h.hour_bucket
-            LIMIT $5
+            LIMIT @maxHours
         ), fresh AS (
             SELECT h.hour_bucket, e.endpoint, e.severity, e.category, e.external_service, e.status_code,
                    count(*)::integer AS total_errors, count(DISTINCT e.user_id)::integer AS unique_users,

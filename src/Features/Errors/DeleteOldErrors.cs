@@ -49,9 +49,9 @@ public static partial class DeleteOldErrors
         DELETE FROM api_errors
         WHERE id IN (
             SELECT id FROM api_errors
-            WHERE created_at < $1 AND (NOT $2 OR resolved)
+            WHERE created_at < @olderThan AND (NOT @resolvedOnly OR resolved)
             ORDER BY created_at
-            LIMIT $3
+            LIMIT @batchSize
             FOR UPDATE SKIP LOCKED)
         """)]
     private static partial Task<int> DeleteBatchAsync(NpgsqlConnection connection, DateTimeOffset olderThan, bool resolvedOnly,

@@ -16,7 +16,7 @@ public static partial class ErrorRetention
     public static int RetentionDays(IConfiguration configuration) =>
         configuration.GetValue("Errors:RetentionDays", DefaultRetentionDays);
 
-    [Execute("DELETE FROM error_aggregation_hours WHERE hour_bucket < $1")]
+    [Execute("DELETE FROM error_aggregation_hours WHERE hour_bucket < @before")]
     private static partial Task<int> ForgetAggregatedHoursAsync(NpgsqlConnection connection, DateTimeOffset before, CancellationToken ct);
 
     /// <summary>Runs every Errors:RetentionIntervalSeconds (default an hour) on one replica at a time.</summary>

@@ -17,6 +17,6 @@ public static partial class GetError
         return TypedResults.Ok(row.ToResponse());
     }
 
-    [Query($"SELECT {ApiErrorRow.Columns} FROM api_errors WHERE id = $1 AND (user_id = $2 OR $3)")]
+    [Query($"SELECT {ApiErrorRow.Columns} FROM api_errors WHERE id = @id AND (user_id = @userId OR @isAdmin)")]
     private static partial Task<ApiErrorRow?> FindAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, CancellationToken ct);
 }

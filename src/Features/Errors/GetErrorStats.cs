@@ -42,7 +42,7 @@ public static partial class GetErrorStats
 
     [Query("""
         WITH scoped AS (
-            SELECT endpoint, severity, category, resolved FROM api_errors WHERE created_at >= $1 AND created_at < $2
+            SELECT endpoint, severity, category, resolved FROM api_errors WHERE created_at >= @from AND created_at < @to
         ), severities AS (
             SELECT severity, count(*) AS n FROM scoped GROUP BY severity
         ), categories AS (

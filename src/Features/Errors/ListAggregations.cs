@@ -45,15 +45,15 @@ public static partial class ListAggregations
     [Query($"""
         SELECT {ErrorAggregation.Columns}
         FROM error_aggregations
-        WHERE hour_bucket > $1::timestamptz - interval '1 hour' AND hour_bucket < $2
-          AND ($3::text IS NULL OR endpoint = $3)
-          AND ($4::error_severity[] IS NULL OR severity = ANY ($4))
-          AND ($5::error_category[] IS NULL OR category = ANY ($5))
-          AND ($6::text IS NULL OR external_service = $6)
-          AND ($7::integer IS NULL OR status_code = $7)
-          AND ($8::timestamptz IS NULL OR (hour_bucket, id) < ($8, $9::uuid))
+        WHERE hour_bucket > @from::timestamptz - interval '1 hour' AND hour_bucket < @to
+          AND (@endpoint::text IS NULL OR endpoint = @endpoint)
+          AND (@severities::error_severity[] IS NULL OR severity = ANY (@severities))
+          AND (@categories::error_category[] IS NULL OR category = ANY (@categories))
+          AND (@externalService::text IS NULL OR external_service = @externalService)
+          AND (@statusCode::integer IS NULL OR status_code = @statusCode)
+          AND (@afterHour::timestamptz IS NULL OR (hour_bucket, id) < (@afterHour, @afterId::uuid))
         ORDER BY hour_bucket DESC, id DESC
-        LIMIT $10
+        LIMIT @limit
         """)]
     private static partial Task<List<ErrorAggregation>> PageAsync(NpgsqlDataSource db, DateTimeOffset from, DateTimeOffset to,
         string? endpoint, ErrorSeverity[]? severities, ErrorCategory[]? categories, string? externalService, int? statusCode,

@@ -45,17 +45,17 @@ public static partial class ListErrors
     [Query($"""
         SELECT {ApiErrorSummary.Columns}
         FROM api_errors
-        WHERE ($1::error_severity[] IS NULL OR severity = ANY ($1))
-          AND ($2::error_category[] IS NULL OR category = ANY ($2))
-          AND ($3::text IS NULL OR endpoint = $3)
-          AND ($4::boolean IS NULL OR resolved = $4)
-          AND ($5::uuid IS NULL OR user_id = $5)
-          AND ($6 OR user_id = $7)
-          AND ($8::timestamptz IS NULL OR created_at >= $8)
-          AND ($9::timestamptz IS NULL OR created_at < $9)
-          AND ($10::timestamptz IS NULL OR (created_at, id) < ($10, $11::uuid))
+        WHERE (@severities::error_severity[] IS NULL OR severity = ANY (@severities))
+          AND (@categories::error_category[] IS NULL OR category = ANY (@categories))
+          AND (@endpoint::text IS NULL OR endpoint = @endpoint)
+          AND (@resolved::boolean IS NULL OR resolved = @resolved)
+          AND (@userId::uuid IS NULL OR user_id = @userId)
+          AND (@isAdmin OR user_id = @callerId)
+          AND (@from::timestamptz IS NULL OR created_at >= @from)
+          AND (@to::timestamptz IS NULL OR created_at < @to)
+          AND (@afterCreatedAt::timestamptz IS NULL OR (created_at, id) < (@afterCreatedAt, @afterId::uuid))
         ORDER BY created_at DESC, id DESC
-        LIMIT $12
+        LIMIT @limit
         """)]
     private static partial Task<List<ApiErrorSummary>> PageAsync(NpgsqlDataSource db, ErrorSeverity[]? severities,
         ErrorCategory[]? categories, string? endpoint, bool? resolved, Guid? userId, bool isAdmin, Guid callerId,

@@ -165,7 +165,7 @@ public static partial class RecordUnhandledException
     [Execute("""
         INSERT INTO api_errors (id, user_id, request_id, endpoint, method, error_code, error_message, error_stack, severity,
                                 category, status_code, request_headers, context, ip_address, user_agent, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'error', $9, 500, $10, $11, $12, $13, $14)
+        VALUES (@id, @userId, @requestId, @endpoint, @method, @errorCode, @message, @stack, 'error', @category, 500, @requestHeaders, @context, @ipAddress, @userAgent, @occurredAt)
         """)]
     private static partial Task InsertAsync(NpgsqlDataSource db, Guid id, Guid? userId, string requestId, string endpoint, string method,
         string errorCode, string message, string? stack, ErrorCategory category, JsonElement requestHeaders, JsonElement context,

@@ -78,7 +78,7 @@ public static partial class ReportError
         INSERT INTO api_errors (id, user_id, request_id, endpoint, method, error_code, error_message, error_stack, severity,
                                 category, status_code, request_body, request_headers, response_body, external_service,
                                 external_error_code, external_error_message, context, tags, ip_address, user_agent, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, to_jsonb($19::text[]), $20, $21, $22)
+        VALUES (@id, @userId, @requestId, @endpoint, @method, @errorCode, @message, @stack, @severity, @category, @statusCode, @requestBody, @requestHeaders, @responseBody, @externalService, @externalErrorCode, @externalErrorMessage, @context, to_jsonb(@tags::text[]), @ipAddress, @userAgent, @createdAt)
         RETURNING {ApiErrorRow.Columns}
         """)]
     private static partial Task<ApiErrorRow> InsertAsync(NpgsqlDataSource db, Guid id, Guid? userId, string? requestId, string endpoint,

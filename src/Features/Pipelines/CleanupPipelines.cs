@@ -55,9 +55,9 @@ public static partial class CleanupPipelines
     [Execute($"""
         DELETE FROM generation_pipelines p
         USING (SELECT id FROM generation_pipelines
-               WHERE status IN {PipelineSql.Terminal} AND completed_at < $1
+               WHERE status IN {PipelineSql.Terminal} AND completed_at < @completedBefore
                ORDER BY completed_at
-               LIMIT $2
+               LIMIT @batchSize
                FOR UPDATE SKIP LOCKED) doomed
         WHERE p.id = doomed.id
         """)]

@@ -50,7 +50,7 @@ public static partial class CreatePipeline
         var id = Guid.CreateVersion7();
         var stageIds = request.Stages.Select(_ => Guid.CreateVersion7()).ToArray();
         var names = request.Stages.Select(s => s.Name).ToArray();
-        (bool Created, PipelineRow? Row, List<StageRow> Stages) result;
+        (WriteOutcome Outcome, PipelineRow? Row, List<StageRow> Stages) result;
         try
         {
             result = await InsertAsync(db, id, user.Id, user.IsAdmin, owner, request.AssetId, request.Config,
@@ -65,7 +65,7 @@ public static partial class CreatePipeline
             return UnknownAsset(); // deleted while we inserted
         }
 
-        if (!result.Created || result.Row is null) return UnknownAsset();
+        if (result.Outcome != WriteOutcome.Done || result.Row is null) return UnknownAsset();
         ETags.Set(response, result.Row.Version);
         return TypedResults.Created($"/api/pipelines/{id}", result.Row.ToResponse(result.Stages));
     }
@@ -78,17 +78,17 @@ public static partial class CreatePipeline
     [Query("""
         WITH pipeline AS (
             INSERT INTO generation_pipelines (id, user_id, asset_id, config, meshy_task_id, rigging_task_id, expires_at)
-            SELECT $1, $4, $5, $6, $7, $8, COALESCE($9, now() + interval '24 hours')
-            WHERE $5::uuid IS NULL OR EXISTS (SELECT FROM assets a WHERE a.id = $5 AND (a.owner_id = $2 OR $3))
+            SELECT @id, @ownerId, @assetId, @config, @meshyTaskId, @riggingTaskId, COALESCE(@expiresAt, now() + interval '24 hours')
+            WHERE @assetId::uuid IS NULL OR EXISTS (SELECT FROM assets a WHERE a.id = @assetId AND (a.owner_id = @userId OR @isAdmin))
             RETURNING id
         ), stages AS (
             INSERT INTO pipeline_stages (id, pipeline_id, stage_name, stage_order)
             SELECT stage.id, pipeline.id, stage.name, stage.position - 1
-            FROM pipeline, unnest($10::uuid[], $11::text[]) WITH ORDINALITY AS stage (id, name, position)
+            FROM pipeline, unnest(@stageIds::uuid[], @stageNames::text[]) WITH ORDINALITY AS stage (id, name, position)
         )
-        SELECT EXISTS (SELECT FROM pipeline)
+        SELECT CASE WHEN EXISTS (SELECT FROM pipeline) THEN 'done' ELSE 'invalid' END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
-    private static partial Task<(bool, PipelineRow?, List<StageRow>)> InsertAsync(NpgsqlDataSource db, Guid id, Guid userId,
+    private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> InsertAsync(NpgsqlDataSource db, Guid id, Guid userId,
         bool isAdmin, Guid ownerId, Guid? assetId, JsonElement config, string? meshyTaskId, string? riggingTaskId,
         DateTimeOffset? expiresAt, Guid[] stageIds, string[] stageNames, CancellationToken ct);
 }

@@ -14,9 +14,9 @@ public static partial class DeletePipeline
     {
         return await DeleteAsync(db, id, user.Id, user.IsAdmin, ETags.IfMatch(request), ct) switch
         {
-            204 => TypedResults.NoContent(),
-            404 => TypedResults.NotFound(),
-            _ => PipelineWrites.Stale(),
+            WriteOutcome.Done => TypedResults.NoContent(),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            _ => Problems.Stale("pipeline"),
         };
     }
 
@@ -25,20 +25,20 @@ public static partial class DeletePipeline
         WITH target AS (
             SELECT id, xmin::text::bigint AS version
             FROM generation_pipelines
-            WHERE id = $1 AND (user_id = $2 OR $3)
+            WHERE id = @id AND (user_id = @userId OR @isAdmin)
             FOR UPDATE
         ), deleted AS (
             DELETE FROM generation_pipelines p
             USING target t
-            WHERE p.id = t.id AND ($4::bigint IS NULL OR t.version = $4)
+            WHERE p.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
             RETURNING p.id
         )
         SELECT CASE
-            WHEN EXISTS (SELECT FROM deleted) THEN 204
-            WHEN NOT EXISTS (SELECT FROM target) THEN 404
-            ELSE 412
+            WHEN EXISTS (SELECT FROM deleted) THEN 'done'
+            WHEN NOT EXISTS (SELECT FROM target) THEN 'not_found'
+            ELSE 'stale'
         END
         """)]
-    private static partial Task<int> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, long? ifMatch,
+    private static partial Task<WriteOutcome> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, long? ifMatch,
         CancellationToken ct);
 }

@@ -36,7 +36,7 @@ public sealed partial class ExpirePipelinesJob(NpgsqlDataSource db, IConfigurati
         FROM (SELECT id FROM generation_pipelines
               WHERE status IN {PipelineSql.Running} AND expires_at < now()
               ORDER BY expires_at
-              LIMIT $1
+              LIMIT @batchSize
               FOR NO KEY UPDATE SKIP LOCKED) due
         WHERE p.id = due.id
         """)]

@@ -24,7 +24,7 @@ public static partial class GetPipelineByMeshyTask
 
     private const string Newest = """
         SELECT id FROM generation_pipelines
-        WHERE meshy_task_id = $1 AND (user_id = $2 OR $3)
+        WHERE meshy_task_id = @taskId AND (user_id = @userId OR @isAdmin)
         ORDER BY created_at DESC, id DESC
         LIMIT 1
         """;

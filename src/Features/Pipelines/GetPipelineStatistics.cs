@@ -49,7 +49,7 @@ public static partial class GetPipelineStatistics
         FROM generation_pipelines
         """;
 
-    [Query($"{Aggregates} WHERE user_id = $1")]
+    [Query($"{Aggregates} WHERE user_id = @userId")]
     private static partial Task<Row> ForUserAsync(NpgsqlDataSource db, Guid userId, CancellationToken ct);
 
     [Query(Aggregates)]

@@ -30,9 +30,9 @@ public static partial class ListExpiredPipelines
     [Query($"""
         SELECT {PipelineRow.Columns}
         FROM generation_pipelines
-        WHERE status IN {PipelineSql.Running} AND expires_at < now() AND (expires_at, id) > ($1, $2)
+        WHERE status IN {PipelineSql.Running} AND expires_at < now() AND (expires_at, id) > (@afterExpiresAt, @afterId)
         ORDER BY expires_at, id
-        LIMIT $3
+        LIMIT @limit
         """)]
     private static partial Task<List<PipelineRow>> ListAsync(NpgsqlDataSource db, DateTimeOffset afterExpiresAt, Guid afterId,
         int limit, CancellationToken ct);

@@ -47,9 +47,9 @@ public static partial class ListPipelines
     [Query($"""
         SELECT {PipelineRow.Columns}
         FROM generation_pipelines
-        WHERE user_id = $1 AND (created_at, id) < ($2, $3)
+        WHERE user_id = @userId AND (created_at, id) < (@afterCreatedAt, @afterId)
         ORDER BY created_at DESC, id DESC
-        LIMIT $4
+        LIMIT @limit
         """)]
     private static partial Task<List<PipelineRow>> ForUserAsync(NpgsqlDataSource db, Guid userId,
         DateTimeOffset afterCreatedAt, Guid afterId, int limit, CancellationToken ct);
@@ -58,14 +58,14 @@ public static partial class ListPipelines
     // a page each, and only those are merged: a rare status is never found by walking past every other one.
     [Query($"""
         SELECT p.*
-        FROM unnest($2::pipeline_status[]) AS wanted (status)
+        FROM unnest(@statuses::pipeline_status[]) AS wanted (status)
         CROSS JOIN LATERAL (
             SELECT {PipelineRow.Columns} FROM generation_pipelines g
-            WHERE g.user_id = $1 AND g.status = wanted.status AND (g.created_at, g.id) < ($3, $4)
+            WHERE g.user_id = @userId AND g.status = wanted.status AND (g.created_at, g.id) < (@afterCreatedAt, @afterId)
             ORDER BY g.created_at DESC, g.id DESC
-            LIMIT $5) p
+            LIMIT @limit) p
         ORDER BY p.created_at DESC, p.id DESC
-        LIMIT $5
+        LIMIT @limit
         """)]
     private static partial Task<List<PipelineRow>> ForUserByStatusAsync(NpgsqlDataSource db, Guid userId, PipelineStatus[] statuses,
         DateTimeOffset afterCreatedAt, Guid afterId, int limit, CancellationToken ct);
@@ -74,9 +74,9 @@ public static partial class ListPipelines
     [Query($"""
         SELECT {PipelineRow.Columns}
         FROM generation_pipelines
-        WHERE (created_at, id) < ($1, $2)
+        WHERE (created_at, id) < (@afterCreatedAt, @afterId)
         ORDER BY created_at DESC, id DESC
-        LIMIT $3
+        LIMIT @limit
         """)]
     private static partial Task<List<PipelineRow>> ForEveryoneAsync(NpgsqlDataSource db,
         DateTimeOffset afterCreatedAt, Guid afterId, int limit, CancellationToken ct);
@@ -84,14 +84,14 @@ public static partial class ListPipelines
     // As ForUserByStatusAsync, off generation_pipelines_status_created_idx (V5).
     [Query($"""
         SELECT p.*
-        FROM unnest($1::pipeline_status[]) AS wanted (status)
+        FROM unnest(@statuses::pipeline_status[]) AS wanted (status)
         CROSS JOIN LATERAL (
             SELECT {PipelineRow.Columns} FROM generation_pipelines g
-            WHERE g.status = wanted.status AND (g.created_at, g.id) < ($2, $3)
+            WHERE g.status = wanted.status AND (g.created_at, g.id) < (@afterCreatedAt, @afterId)
             ORDER BY g.created_at DESC, g.id DESC
-            LIMIT $4) p
+            LIMIT @limit) p
         ORDER BY p.created_at DESC, p.id DESC
-        LIMIT $4
+        LIMIT @limit
         """)]
     private static partial Task<List<PipelineRow>> ForEveryoneByStatusAsync(NpgsqlDataSource db, PipelineStatus[] statuses,
         DateTimeOffset afterCreatedAt, Guid afterId, int limit, CancellationToken ct);

@@ -37,14 +37,14 @@ public sealed partial record StageRow(
 
 /// <summary>
 /// The statements every pipeline-scoped route ends with, so a write answers with exactly what it stored. They take
-/// $1 = pipeline id, $2 = caller, $3 = caller is admin: a member never sees another user's pipeline.
+/// @id (the pipeline), @userId (the caller) and @isAdmin: a member never sees another user's pipeline.
 /// </summary>
 public static class PipelineSql
 {
     public const string Visible = $"""
         SELECT {PipelineRow.Columns}
         FROM generation_pipelines
-        WHERE id = $1 AND (user_id = $2 OR $3)
+        WHERE id = @id AND (user_id = @userId OR @isAdmin)
         """;
 
     public const string VisibleStages = """
@@ -52,7 +52,7 @@ public static class PipelineSql
                s.started_at, s.completed_at, s.duration
         FROM pipeline_stages s
         JOIN generation_pipelines p ON p.id = s.pipeline_id
-        WHERE s.pipeline_id = $1 AND (p.user_id = $2 OR $3)
+        WHERE s.pipeline_id = @id AND (p.user_id = @userId OR @isAdmin)
         ORDER BY s.stage_order
         """;
 

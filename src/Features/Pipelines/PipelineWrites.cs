@@ -12,9 +12,6 @@ internal static class PipelineWrites
         return TypedResults.Ok(row.ToResponse(stages));
     }
 
-    public static ProblemHttpResult Stale() => Problems.Status(StatusCodes.Status412PreconditionFailed,
-        "The pipeline has changed since you read it (If-Match did not match its ETag); read it again and retry.");
-
     public static ValidationProblem UnknownStage(string field, List<StageRow> stages) => Problems.Validation(field,
         $"'{field}' must name one of the pipeline's stages: {string.Join(", ", stages.Select(s => s.StageName))}.");
 }

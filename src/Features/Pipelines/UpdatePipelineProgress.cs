@@ -31,39 +31,39 @@ public static partial class UpdatePipelineProgress
             request.CurrentStage, ETags.IfMatch(http.Request), ct);
         return outcome switch
         {
-            200 => PipelineWrites.Ok(http.Response, row!, stages),
-            404 => TypedResults.NotFound(),
-            412 => PipelineWrites.Stale(),
-            400 => PipelineWrites.UnknownStage("currentStage", stages),
-            _ => Problems.Status(StatusCodes.Status409Conflict, $"The pipeline is {PgEnumLabels<PipelineStatus>.Of(row!.Status)}: its progress can no longer change."),
+            WriteOutcome.Done => PipelineWrites.Ok(http.Response, row!, stages),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            WriteOutcome.Stale => Problems.Stale("pipeline"),
+            WriteOutcome.Invalid => PipelineWrites.UnknownStage("currentStage", stages),
+            _ => Problems.Conflict($"The pipeline is {PgEnumLabels<PipelineStatus>.Of(row!.Status)}: its progress can no longer change."),
         };
     }
 
     // One statement decides: it locks the pipeline, so the version and status it judges are the ones it writes over,
-    // and answers with the HTTP status its outcome implies. The read-back runs in the same transaction.
+    // and answers with the outcome it reached. The read-back runs in the same transaction.
     [Query($"""
         WITH target AS (
             SELECT id, xmin::text::bigint AS version, status IN {PipelineSql.Running} AS running,
-                   ($5::text IS NULL OR EXISTS (SELECT FROM pipeline_stages s
-                                                WHERE s.pipeline_id = generation_pipelines.id AND s.stage_name = $5)) AS stage_known
+                   (@currentStage::text IS NULL OR EXISTS (SELECT FROM pipeline_stages s
+                                                WHERE s.pipeline_id = generation_pipelines.id AND s.stage_name = @currentStage)) AS stage_known
             FROM generation_pipelines
-            WHERE id = $1 AND (user_id = $2 OR $3)
+            WHERE id = @id AND (user_id = @userId OR @isAdmin)
             FOR NO KEY UPDATE
         ), updated AS (
             UPDATE generation_pipelines p
-            SET progress = $4, current_stage = COALESCE($5, p.current_stage)
+            SET progress = @progress, current_stage = COALESCE(@currentStage, p.current_stage)
             FROM target t
-            WHERE p.id = t.id AND ($6::bigint IS NULL OR t.version = $6) AND t.running AND t.stage_known
+            WHERE p.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch) AND t.running AND t.stage_known
             RETURNING p.id
         )
         SELECT CASE
-            WHEN EXISTS (SELECT FROM updated) THEN 200
-            WHEN NOT EXISTS (SELECT FROM target) THEN 404
-            WHEN $6::bigint IS NOT NULL AND (SELECT version FROM target) <> $6 THEN 412
-            WHEN NOT (SELECT stage_known FROM target) THEN 400
-            ELSE 409
+            WHEN EXISTS (SELECT FROM updated) THEN 'done'
+            WHEN NOT EXISTS (SELECT FROM target) THEN 'not_found'
+            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            WHEN NOT (SELECT stage_known FROM target) THEN 'invalid'
+            ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
-    private static partial Task<(int, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
+    private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
         bool isAdmin, int progress, string? currentStage, long? ifMatch, CancellationToken ct);
 }

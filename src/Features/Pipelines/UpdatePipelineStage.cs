@@ -51,10 +51,10 @@ public static partial class UpdatePipelineStage
             request.Result, request.Error, request.ErrorDetails, ETags.IfMatch(http.Request), ct);
         return outcome switch
         {
-            200 => PipelineWrites.Ok(http.Response, row!, stages),
-            404 => TypedResults.NotFound(),
-            412 => PipelineWrites.Stale(),
-            _ => Problems.Status(StatusCodes.Status409Conflict, Conflict(row!, stages.First(s => s.Id == stageId), request.Status)),
+            WriteOutcome.Done => PipelineWrites.Ok(http.Response, row!, stages),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            WriteOutcome.Stale => Problems.Stale("pipeline"),
+            _ => Problems.Conflict(Conflict(row!, stages.First(s => s.Id == stageId), request.Status)),
         };
     }
 
@@ -76,25 +76,25 @@ public static partial class UpdatePipelineStage
         WITH target AS (
             SELECT id, xmin::text::bigint AS version, status IN {PipelineSql.Running} AS running
             FROM generation_pipelines
-            WHERE id = $1 AND (user_id = $2 OR $3)
+            WHERE id = @id AND (user_id = @userId OR @isAdmin)
             FOR NO KEY UPDATE
         ), stage AS (
             UPDATE pipeline_stages s
-            SET status = COALESCE($5, s.status),
-                progress = COALESCE($6, CASE WHEN $5 = 'completed' THEN 100 ELSE s.progress END),
-                result = COALESCE($7, s.result),
-                error = COALESCE($8, s.error),
-                error_details = COALESCE($9, s.error_details),
-                started_at = CASE WHEN $5 = 'processing' THEN now() ELSE s.started_at END,
-                completed_at = CASE WHEN $5 IN ('completed', 'failed', 'skipped') THEN now() ELSE s.completed_at END,
-                duration = CASE WHEN $5 IN ('completed', 'failed', 'skipped')
+            SET status = COALESCE(@status, s.status),
+                progress = COALESCE(@progress, CASE WHEN @status = 'completed' THEN 100 ELSE s.progress END),
+                result = COALESCE(@result, s.result),
+                error = COALESCE(@error, s.error),
+                error_details = COALESCE(@errorDetails, s.error_details),
+                started_at = CASE WHEN @status = 'processing' THEN now() ELSE s.started_at END,
+                completed_at = CASE WHEN @status IN ('completed', 'failed', 'skipped') THEN now() ELSE s.completed_at END,
+                duration = CASE WHEN @status IN ('completed', 'failed', 'skipped')
                                 THEN round(extract(epoch FROM now() - s.started_at) * 1000)::integer
                                 ELSE s.duration END
             FROM target t
-            WHERE s.id = $4 AND s.pipeline_id = t.id
-              AND ($10::bigint IS NULL OR t.version = $10) AND t.running
-              AND CASE s.status WHEN 'pending' THEN $5 IS NULL OR $5 IN ('processing', 'skipped')
-                                WHEN 'processing' THEN $5 IS NULL OR $5 IN ('completed', 'failed', 'skipped')
+            WHERE s.id = @stageId AND s.pipeline_id = t.id
+              AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch) AND t.running
+              AND CASE s.status WHEN 'pending' THEN @status IS NULL OR @status IN ('processing', 'skipped')
+                                WHEN 'processing' THEN @status IS NULL OR @status IN ('completed', 'failed', 'skipped')
                                 ELSE false END
             RETURNING s.pipeline_id
         ), touched AS (
@@ -102,14 +102,14 @@ public static partial class UpdatePipelineStage
             RETURNING p.id
         )
         SELECT CASE
-            WHEN EXISTS (SELECT FROM touched) THEN 200
+            WHEN EXISTS (SELECT FROM touched) THEN 'done'
             WHEN NOT EXISTS (SELECT FROM target)
-              OR NOT EXISTS (SELECT FROM pipeline_stages WHERE id = $4 AND pipeline_id = $1) THEN 404
-            WHEN $10::bigint IS NOT NULL AND (SELECT version FROM target) <> $10 THEN 412
-            ELSE 409
+              OR NOT EXISTS (SELECT FROM pipeline_stages WHERE id = @stageId AND pipeline_id = @id) THEN 'not_found'
+            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
-    private static partial Task<(int, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
+    private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
         bool isAdmin, Guid stageId, StageStatus? status, int? progress, JsonElement? result, string? error,
         JsonElement? errorDetails, long? ifMatch, CancellationToken ct);
 }

@@ -48,11 +48,11 @@ public static partial class UpdatePipelineStatus
             request.ErrorDetails, request.Results, ETags.IfMatch(http.Request), ct);
         return outcome switch
         {
-            200 => PipelineWrites.Ok(http.Response, row!, stages),
-            404 => TypedResults.NotFound(),
-            412 => PipelineWrites.Stale(),
-            400 => PipelineWrites.UnknownStage("errorStage", stages),
-            _ => Problems.Status(StatusCodes.Status409Conflict, Conflict(row!.Status, to)),
+            WriteOutcome.Done => PipelineWrites.Ok(http.Response, row!, stages),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            WriteOutcome.Stale => Problems.Stale("pipeline"),
+            WriteOutcome.Invalid => PipelineWrites.UnknownStage("errorStage", stages),
+            _ => Problems.Conflict(Conflict(row!.Status, to)),
         };
     }
 
@@ -69,37 +69,37 @@ public static partial class UpdatePipelineStatus
     [Query($"""
         WITH target AS (
             SELECT id, xmin::text::bigint AS version,
-                   CASE status WHEN 'initializing' THEN $4 IN ('processing', 'failed', 'cancelled')
-                               WHEN 'processing' THEN $4 IN ('completed', 'failed', 'cancelled')
+                   CASE status WHEN 'initializing' THEN @status IN ('processing', 'failed', 'cancelled')
+                               WHEN 'processing' THEN @status IN ('completed', 'failed', 'cancelled')
                                ELSE false END AS legal,
-                   ($6::text IS NULL OR EXISTS (SELECT FROM pipeline_stages s
-                                                WHERE s.pipeline_id = generation_pipelines.id AND s.stage_name = $6)) AS stage_known
+                   (@errorStage::text IS NULL OR EXISTS (SELECT FROM pipeline_stages s
+                                                WHERE s.pipeline_id = generation_pipelines.id AND s.stage_name = @errorStage)) AS stage_known
             FROM generation_pipelines
-            WHERE id = $1 AND (user_id = $2 OR $3)
+            WHERE id = @id AND (user_id = @userId OR @isAdmin)
             FOR NO KEY UPDATE
         ), updated AS (
             UPDATE generation_pipelines p
-            SET status = $4,
-                started_at = CASE WHEN $4 = 'processing' THEN now() ELSE p.started_at END,
-                completed_at = CASE WHEN $4 IN {PipelineSql.Terminal} THEN now() ELSE p.completed_at END,
-                progress = CASE WHEN $4 = 'completed' THEN 100 ELSE p.progress END,
-                error = COALESCE($5, p.error),
-                error_stage = COALESCE($6, p.error_stage),
-                error_details = COALESCE($7, p.error_details),
-                results = COALESCE($8, p.results)
+            SET status = @status,
+                started_at = CASE WHEN @status = 'processing' THEN now() ELSE p.started_at END,
+                completed_at = CASE WHEN @status IN {PipelineSql.Terminal} THEN now() ELSE p.completed_at END,
+                progress = CASE WHEN @status = 'completed' THEN 100 ELSE p.progress END,
+                error = COALESCE(@error, p.error),
+                error_stage = COALESCE(@errorStage, p.error_stage),
+                error_details = COALESCE(@errorDetails, p.error_details),
+                results = COALESCE(@results, p.results)
             FROM target t
-            WHERE p.id = t.id AND ($9::bigint IS NULL OR t.version = $9) AND t.legal AND t.stage_known
+            WHERE p.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch) AND t.legal AND t.stage_known
             RETURNING p.id
         )
         SELECT CASE
-            WHEN EXISTS (SELECT FROM updated) THEN 200
-            WHEN NOT EXISTS (SELECT FROM target) THEN 404
-            WHEN $9::bigint IS NOT NULL AND (SELECT version FROM target) <> $9 THEN 412
-            WHEN NOT (SELECT stage_known FROM target) THEN 400
-            ELSE 409
+            WHEN EXISTS (SELECT FROM updated) THEN 'done'
+            WHEN NOT EXISTS (SELECT FROM target) THEN 'not_found'
+            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            WHEN NOT (SELECT stage_known FROM target) THEN 'invalid'
+            ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
-    private static partial Task<(int, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
+    private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
         bool isAdmin, PipelineStatus status, string? error, string? errorStage, JsonElement? errorDetails,
         JsonElement? results, long? ifMatch, CancellationToken ct);
 }

@@ -43,52 +43,50 @@ public static partial class CreateVariant
         if (request.VariantAssetId == baseAssetId)
             return Problems.Validation("variantAssetId", "A variant needs its own asset: 'variantAssetId' must differ from the base asset.");
 
+        WriteOutcome outcome;
         VariantRow? row;
         try
         {
-            row = await InsertAsync(db, baseAssetId, user.Id, user.IsAdmin, request.VariantAssetId, Guid.CreateVersion7(),
+            (outcome, row) = await InsertAsync(db, baseAssetId, user.Id, user.IsAdmin, request.VariantAssetId, Guid.CreateVersion7(),
                 request.PresetId, request.PresetName, request.PresetCategory, request.PresetTier, request.PresetColor,
                 request.StylePrompt, request.Metadata ?? Rules.EmptyObject, request.DisplayOrder ?? 0, request.IsActive ?? true,
                 request.RetextureTaskId, ct);
         }
         catch (PostgresException e) when (e.IsUniqueViolation("asset_variants_base_preset_key"))
         {
-            return Problems.Status(409, $"Asset {baseAssetId} already has a variant for preset '{request.PresetId}'.");
+            return Problems.Conflict($"Asset {baseAssetId} already has a variant for preset '{request.PresetId}'.");
         }
         catch (PostgresException e) when (e.IsForeignKeyViolation())
         {
             return TypedResults.NotFound(); // an asset was deleted while we inserted
         }
 
-        if (row is null)
+        return outcome switch
         {
-            // Only the failure path pays a second round trip, to say which asset is missing.
-            return await BaseAssetVisibleAsync(db, baseAssetId, user.Id, user.IsAdmin, ct)
-                ? Problems.Status(404, $"No asset {request.VariantAssetId} (variantAssetId) that you may use was found.")
-                : TypedResults.NotFound();
-        }
-        ETags.Set(response, row.Version);
-        return TypedResults.Created($"/api/variants/{row.Id}", row.ToResponse());
+            WriteOutcome.Done => VariantWrites.Created(response, row!),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            _ => Problems.NotFound($"No asset {request.VariantAssetId} (variantAssetId) that you may use was found."),
+        };
     }
 
+    // One round trip: the insert answers which asset was missing, if one was (not_found: the base asset, invalid:
+    // the variant asset), then the variant is read back.
     [Query($"""
         WITH base AS (
-            SELECT b.id, b.owner_id FROM assets b WHERE b.id = $1 AND (b.owner_id = $2 OR $3)
+            SELECT b.id, b.owner_id FROM assets b WHERE b.id = @baseAssetId AND (b.owner_id = @userId OR @isAdmin)
         ), a AS (
-            SELECT t.id, t.name, t.cdn_thumbnail_url, t.cdn_url FROM assets t WHERE t.id = $4 AND (t.owner_id = $2 OR $3)
+            SELECT t.id FROM assets t WHERE t.id = @variantAssetId AND (t.owner_id = @userId OR @isAdmin)
         ), v AS (
             INSERT INTO asset_variants (id, base_asset_id, variant_asset_id, owner_id, preset_id, preset_name, preset_category,
                                         preset_tier, preset_color, style_prompt, metadata, display_order, is_active, retexture_task_id)
-            SELECT $5, base.id, a.id, base.owner_id, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM base CROSS JOIN a
-            RETURNING {VariantRow.OwnColumns}
+            SELECT @id, base.id, a.id, base.owner_id, @presetId, @presetName, @presetCategory, @presetTier, @presetColor, @stylePrompt, @metadata, @displayOrder, @isActive, @retextureTaskId FROM base CROSS JOIN a
+            RETURNING id
         )
-        SELECT {VariantRow.Columns} FROM v JOIN a ON a.id = v.variant_asset_id
-        """)]
-    private static partial Task<VariantRow?> InsertAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId, bool isAdmin,
+        SELECT CASE WHEN EXISTS (SELECT FROM v) THEN 'done' WHEN NOT EXISTS (SELECT FROM base) THEN 'not_found' ELSE 'invalid' END
+        """,
+        VariantSql.Visible)]
+    private static partial Task<(WriteOutcome Outcome, VariantRow? Row)> InsertAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId, bool isAdmin,
         Guid variantAssetId, Guid id, string presetId, string presetName, string? presetCategory, string? presetTier,
         string? presetColor, string? stylePrompt, JsonElement metadata, int displayOrder, bool isActive, string? retextureTaskId,
         CancellationToken ct);
-
-    [Query($"SELECT EXISTS ({VariantSql.BaseAssetVisible})")]
-    private static partial Task<bool> BaseAssetVisibleAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId, bool isAdmin, CancellationToken ct);
 }

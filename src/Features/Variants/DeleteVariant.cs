@@ -16,18 +16,24 @@ public static partial class DeleteVariant
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, CurrentUser user, NpgsqlDataSource db, HttpRequest http, CancellationToken ct)
     {
-        var (deleted, visible) = await DeleteAsync(db, id, user.Id, user.IsAdmin, ETags.IfMatch(http), ct);
-        if (deleted is not null) return TypedResults.NoContent();
-        return visible ? VariantProblems.Stale() : TypedResults.NotFound();
+        return await DeleteAsync(db, id, user.Id, user.IsAdmin, ETags.IfMatch(http), ct) switch
+        {
+            WriteOutcome.Done => TypedResults.NoContent(),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            _ => Problems.Stale("variant"),
+        };
     }
 
-    [Query(
-        """
-        DELETE FROM asset_variants v
-        WHERE v.id = $1 AND (v.owner_id = $2 OR $3) AND ($4::bigint IS NULL OR v.xmin::text::bigint = $4)
-        RETURNING v.id
-        """,
-        "SELECT EXISTS (SELECT FROM asset_variants v WHERE v.id = $1 AND (v.owner_id = $2 OR $3))")]
-    private static partial Task<(Guid? Deleted, bool Visible)> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
+    // The variant is locked first, so the version compared with If-Match is the one deleted.
+    [Query($"""
+        WITH target AS ({VariantSql.Target} FOR UPDATE
+        ), written AS (
+            DELETE FROM asset_variants v USING target t
+            WHERE v.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            RETURNING v.id
+        )
+        SELECT {VariantSql.Outcome}
+        """)]
+    private static partial Task<WriteOutcome> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
         long? ifMatch, CancellationToken ct);
 }

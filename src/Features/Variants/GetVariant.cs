@@ -18,6 +18,6 @@ public static partial class GetVariant
         return TypedResults.Ok(row.ToResponse());
     }
 
-    [Query($"SELECT {VariantRow.Columns} FROM {VariantRow.From} WHERE v.id = $1 AND (v.owner_id = $2 OR $3)")]
+    [Query(VariantSql.Visible)]
     private static partial Task<VariantRow?> FindAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, CancellationToken ct);
 }

@@ -23,7 +23,7 @@ public static partial class GetVariantByRetextureTask
 
     [Query($"""
         SELECT {VariantRow.Columns} FROM {VariantRow.From}
-        WHERE v.retexture_task_id = $1 AND (v.owner_id = $2 OR $3)
+        WHERE v.retexture_task_id = @taskId AND (v.owner_id = @userId OR @isAdmin)
         ORDER BY v.created_at DESC, v.id DESC
         LIMIT 1
         """)]

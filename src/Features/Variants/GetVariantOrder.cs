@@ -28,7 +28,7 @@ public static partial class GetVariantOrder
         SELECT coalesce(array_agg(ordered.id ORDER BY ordered.display_order DESC, ordered.id DESC), ARRAY[]::uuid[]) AS variant_ids,
                {VariantSql.OrderVersion} AS version
         FROM asset_variants ordered
-        WHERE ordered.base_asset_id = $1
+        WHERE ordered.base_asset_id = @baseAssetId
         HAVING EXISTS ({VariantSql.BaseAssetVisible}) -- an aggregate gives one row even over no variants: none if not yours
         """)]
     private static partial Task<OrderRow?> FindAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId, bool isAdmin, CancellationToken ct);

@@ -24,7 +24,7 @@ public static partial class GetVariantStatistics
     [Query($"""
         SELECT {VariantStatisticsRow.Columns}
         FROM assets b LEFT JOIN variant_statistics s ON s.base_asset_id = b.id
-        WHERE b.id = $1 AND (b.owner_id = $2 OR $3)
+        WHERE b.id = @baseAssetId AND (b.owner_id = @userId OR @isAdmin)
         """)]
     private static partial Task<VariantStatisticsRow?> FindAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId, bool isAdmin,
         CancellationToken ct);

@@ -36,16 +36,16 @@ public static partial class ListAssetVariants
     // every variant; the page is cut from the variants alone before the join, so only its rows look up assets.
     [Query(
         """
-        SELECT coalesce(CASE WHEN $4 THEN s.active_variants ELSE s.total_variants END, 0)::bigint
+        SELECT coalesce(CASE WHEN @activeOnly THEN s.active_variants ELSE s.total_variants END, 0)::bigint
         FROM assets b LEFT JOIN variant_statistics s ON s.base_asset_id = b.id
-        WHERE b.id = $1 AND (b.owner_id = $2 OR $3)
+        WHERE b.id = @baseAssetId AND (b.owner_id = @userId OR @isAdmin)
         """,
         $"""
         SELECT {VariantRow.Columns}
         FROM (SELECT {VariantRow.OwnColumns} FROM asset_variants v
-              WHERE v.base_asset_id = $1 AND EXISTS ({VariantSql.BaseAssetVisible}) AND (v.is_active OR NOT $4)
+              WHERE v.base_asset_id = @baseAssetId AND EXISTS ({VariantSql.BaseAssetVisible}) AND (v.is_active OR NOT @activeOnly)
               ORDER BY v.display_order DESC, v.id DESC
-              LIMIT $5 OFFSET $6) v
+              LIMIT @limit OFFSET @offset) v
         JOIN assets a ON a.id = v.variant_asset_id
         ORDER BY v.display_order DESC, v.id DESC
         """)]

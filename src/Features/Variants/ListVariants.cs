@@ -39,10 +39,10 @@ public static partial class ListVariants
     // Newest first straight off (preset_id, created_at, id): no sort, LIMIT stops the index scan.
     [Query($"""
         SELECT {VariantRow.Columns} FROM {VariantRow.From}
-        WHERE v.preset_id = $1 AND (v.owner_id = $2 OR $3)
-          AND ($4::timestamptz IS NULL OR (v.created_at, v.id) < ($4, $5))
+        WHERE v.preset_id = @presetId AND (v.owner_id = @userId OR @isAdmin)
+          AND (@afterCreatedAt::timestamptz IS NULL OR (v.created_at, v.id) < (@afterCreatedAt, @afterId))
         ORDER BY v.created_at DESC, v.id DESC
-        LIMIT $6
+        LIMIT @limit
         """)]
     private static partial Task<List<VariantRow>> ByPresetAsync(NpgsqlDataSource db, string presetId, Guid userId, bool isAdmin,
         DateTimeOffset? afterCreatedAt, Guid? afterId, int limit, CancellationToken ct);
@@ -52,17 +52,17 @@ public static partial class ListVariants
     // (at most limit per status) are merged.
     [Query($"""
         SELECT {VariantRow.Columns}
-        FROM unnest($2::text[]) AS s (status)
+        FROM unnest(@statuses::text[]) AS s (status)
         CROSS JOIN LATERAL (
             SELECT {VariantRow.OwnColumns} FROM asset_variants
-            WHERE generation_status = s.status AND ($1::text IS NULL OR preset_id = $1) AND (owner_id = $3 OR $4)
-              AND ($5::timestamptz IS NULL OR (created_at, id) < ($5, $6))
+            WHERE generation_status = s.status AND (@presetId::text IS NULL OR preset_id = @presetId) AND (owner_id = @userId OR @isAdmin)
+              AND (@afterCreatedAt::timestamptz IS NULL OR (created_at, id) < (@afterCreatedAt, @afterId))
             ORDER BY created_at DESC, id DESC
-            LIMIT $7
+            LIMIT @limit
         ) AS v
         JOIN assets a ON a.id = v.variant_asset_id
         ORDER BY v.created_at DESC, v.id DESC
-        LIMIT $7
+        LIMIT @limit
         """)]
     private static partial Task<List<VariantRow>> ByStatusAsync(NpgsqlDataSource db, string? presetId, string[] statuses, Guid userId,
         bool isAdmin, DateTimeOffset? afterCreatedAt, Guid? afterId, int limit, CancellationToken ct);

@@ -23,11 +23,11 @@ public static partial class RecalculateVariantStatistics
 
     // One round trip; the batch is one transaction, so the row read back is the one just rebuilt.
     [Query(
-        "SELECT variant_statistics_refresh(ARRAY[$1]::uuid[])",
+        "SELECT variant_statistics_refresh(ARRAY[@baseAssetId]::uuid[])",
         $"""
         SELECT {VariantStatisticsRow.Columns}
         FROM assets b JOIN variant_statistics s ON s.base_asset_id = b.id
-        WHERE b.id = $1
+        WHERE b.id = @baseAssetId
         """)]
     private static partial Task<(int Refreshed, VariantStatisticsRow? Row)> RecalculateAsync(NpgsqlDataSource db, Guid baseAssetId,
         CancellationToken ct);

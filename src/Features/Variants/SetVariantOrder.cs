@@ -33,17 +33,24 @@ public static partial class SetVariantOrder
         Guid baseAssetId, Request request, CurrentUser user, NpgsqlDataSource db, HttpRequest http, HttpResponse response,
         CancellationToken ct)
     {
-        var (_, outcome) = await ReorderAsync(db, baseAssetId, user.Id, user.IsAdmin, request.VariantIds, ETags.IfMatch(http), ct);
-        if (!outcome.Found) return TypedResults.NotFound();
-        if (!outcome.Matched) return Problems.Status(412, "The variants or their order changed since you read them (If-Match did not match).");
-        if (!outcome.Exact)
-            return Problems.Validation("variantIds", "List exactly the base asset's variants, each once (GET …/variants/order shows them).");
-        ETags.Set(response, (uint)outcome.Version);
-        return TypedResults.Ok(new VariantOrder(request.VariantIds));
+        var (_, result) = await ReorderAsync(db, baseAssetId, user.Id, user.IsAdmin, request.VariantIds, ETags.IfMatch(http), ct);
+        switch (result.Outcome)
+        {
+            case WriteOutcome.Done:
+                ETags.Set(response, (uint)result.Version);
+                return TypedResults.Ok(new VariantOrder(request.VariantIds));
+            case WriteOutcome.NotFound:
+                return TypedResults.NotFound();
+            case WriteOutcome.Stale:
+                return Problems.Stale("variant order");
+            default:
+                return Problems.Validation("variantIds", "List exactly the base asset's variants, each once (GET …/variants/order shows them).");
+        }
     }
 
+    /// <summary>What the reorder did, and the order's new version (its ETag) when it did.</summary>
     [DbRow]
-    public sealed partial record Outcome(bool Found, bool Matched, bool Exact, long Version);
+    public sealed partial record Reordered(WriteOutcome Outcome, long Version);
 
     // One round trip, two statements. The first locks the asset's variants in id order, so two reorders (or a reorder
     // and a status change) queue instead of deadlocking. The second starts after the locks with a fresh snapshot:
@@ -51,31 +58,31 @@ public static partial class SetVariantOrder
     [Query(
         $"""
         SELECT FROM asset_variants v
-        WHERE v.base_asset_id = $1 AND EXISTS ({VariantSql.BaseAssetVisible})
+        WHERE v.base_asset_id = @baseAssetId AND EXISTS ({VariantSql.BaseAssetVisible})
         ORDER BY v.id
         FOR NO KEY UPDATE
         """,
         $"""
         WITH current AS (
-            SELECT ordered.id, ordered.display_order FROM asset_variants ordered WHERE ordered.base_asset_id = $1
+            SELECT ordered.id, ordered.display_order FROM asset_variants ordered WHERE ordered.base_asset_id = @baseAssetId
         ), wanted AS (
-            SELECT w.id, cardinality($4::uuid[]) - w.position AS display_order
-            FROM unnest($4::uuid[]) WITH ORDINALITY AS w (id, position)
+            SELECT w.id, cardinality(@variantIds::uuid[]) - w.position AS display_order
+            FROM unnest(@variantIds::uuid[]) WITH ORDINALITY AS w (id, position)
         ), state AS (
             SELECT EXISTS ({VariantSql.BaseAssetVisible}) AS found,
-                   ($5::bigint IS NULL OR (SELECT {VariantSql.OrderVersion} FROM current ordered) = $5) AS matched,
-                   (SELECT count(*) FROM current) = cardinality($4::uuid[])
+                   (@ifMatch::bigint IS NULL OR (SELECT {VariantSql.OrderVersion} FROM current ordered) = @ifMatch) AS matched,
+                   (SELECT count(*) FROM current) = cardinality(@variantIds::uuid[])
                        AND NOT EXISTS (SELECT FROM wanted w WHERE w.id NOT IN (SELECT c.id FROM current c)) AS exact
         ), moved AS (
             UPDATE asset_variants v SET display_order = w.display_order
             FROM wanted w, state s
-            WHERE v.id = w.id AND v.base_asset_id = $1 AND v.display_order <> w.display_order AND s.found AND s.matched AND s.exact
+            WHERE v.id = w.id AND v.base_asset_id = @baseAssetId AND v.display_order <> w.display_order AND s.found AND s.matched AND s.exact
             RETURNING v.id
         )
-        SELECT s.found, s.matched, s.exact,
-               hashtextextended(array_to_string($4::uuid[], ','), 0) & 4294967295 AS version
+        SELECT CASE WHEN NOT s.found THEN 'not_found' WHEN NOT s.matched THEN 'stale' WHEN NOT s.exact THEN 'invalid' ELSE 'done' END AS outcome,
+               hashtextextended(array_to_string(@variantIds::uuid[], ','), 0) & 4294967295 AS version
         FROM state s
         """)]
-    private static partial Task<(RowsAffected Locked, Outcome Outcome)> ReorderAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId,
+    private static partial Task<(RowsAffected Locked, Reordered Result)> ReorderAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId,
         bool isAdmin, Guid[] variantIds, long? ifMatch, CancellationToken ct);
 }

@@ -35,29 +35,35 @@ public static partial class UpdateVariant
     public static async Task<Results<Ok<Variant>, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, Request request, CurrentUser user, NpgsqlDataSource db, HttpRequest http, HttpResponse response, CancellationToken ct)
     {
-        var (row, visible) = await UpdateAsync(db, id, user.Id, user.IsAdmin, request.DisplayOrder, request.IsActive, request.Metadata,
+        var (outcome, row) = await UpdateAsync(db, id, user.Id, user.IsAdmin, request.DisplayOrder, request.IsActive, request.Metadata,
             request.StylePrompt, request.RetextureTaskId, ETags.IfMatch(http), ct);
-        if (row is null) return visible ? VariantProblems.Stale() : TypedResults.NotFound();
-        ETags.Set(response, row.Version);
-        return TypedResults.Ok(row.ToResponse());
+        return outcome switch
+        {
+            WriteOutcome.Done => VariantWrites.Ok(response, row!),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            _ => Problems.Stale("variant"),
+        };
     }
 
-    // One round trip: the guarded update, then whether the variant is there at all (404 versus 412).
+    // One round trip: the guarded update on the locked variant answers its outcome, then the variant is read back.
     [Query(
         $"""
-        UPDATE asset_variants v
-        SET display_order = coalesce($4, v.display_order),
-            is_active = coalesce($5, v.is_active),
-            metadata = coalesce($6, v.metadata),
-            style_prompt = CASE WHEN $7::text IS NULL THEN v.style_prompt ELSE nullif($7, '') END,
-            retexture_task_id = CASE WHEN $8::text IS NULL THEN v.retexture_task_id ELSE nullif($8, '') END
-        FROM assets a
-        WHERE v.id = $1 AND (v.owner_id = $2 OR $3) AND a.id = v.variant_asset_id
-          AND ($9::bigint IS NULL OR v.xmin::text::bigint = $9)
-        RETURNING {VariantRow.Columns}
+        WITH target AS ({VariantSql.Target} FOR NO KEY UPDATE
+        ), written AS (
+            UPDATE asset_variants v
+            SET display_order = coalesce(@displayOrder, v.display_order),
+                is_active = coalesce(@isActive, v.is_active),
+                metadata = coalesce(@metadata, v.metadata),
+                style_prompt = CASE WHEN @stylePrompt::text IS NULL THEN v.style_prompt ELSE nullif(@stylePrompt, '') END,
+                retexture_task_id = CASE WHEN @retextureTaskId::text IS NULL THEN v.retexture_task_id ELSE nullif(@retextureTaskId, '') END
+            FROM target t
+            WHERE v.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            RETURNING v.id
+        )
+        SELECT {VariantSql.Outcome}
         """,
-        "SELECT EXISTS (SELECT FROM asset_variants v WHERE v.id = $1 AND (v.owner_id = $2 OR $3))")]
-    private static partial Task<(VariantRow? Row, bool Visible)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
+        VariantSql.Visible)]
+    private static partial Task<(WriteOutcome Outcome, VariantRow? Row)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
         int? displayOrder, bool? isActive, JsonElement? metadata, string? stylePrompt, string? retextureTaskId, long? ifMatch,
         CancellationToken ct);
 }

@@ -29,28 +29,34 @@ public static partial class UpdateVariantStatus
     public static async Task<Results<Ok<Variant>, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, Request request, CurrentUser user, NpgsqlDataSource db, HttpRequest http, HttpResponse response, CancellationToken ct)
     {
-        var (row, visible) = await UpdateAsync(db, id, user.Id, user.IsAdmin, request.Status!.Value.Label(), request.Error,
+        var (outcome, row) = await UpdateAsync(db, id, user.Id, user.IsAdmin, request.Status!.Value.Label(), request.Error,
             ETags.IfMatch(http), ct);
-        if (row is null) return visible ? VariantProblems.Stale() : TypedResults.NotFound();
-        ETags.Set(response, row.Version);
-        return TypedResults.Ok(row.ToResponse());
+        return outcome switch
+        {
+            WriteOutcome.Done => VariantWrites.Ok(response, row!),
+            WriteOutcome.NotFound => TypedResults.NotFound(),
+            _ => Problems.Stale("variant"),
+        };
     }
 
-    // One round trip: the guarded update, then whether the variant is there at all (404 versus 412).
+    // One round trip: the guarded update on the locked variant answers its outcome, then the variant is read back.
     [Query(
         $"""
-        UPDATE asset_variants v
-        SET generation_status = $4,
-            generation_error = $5,
-            completed_at = CASE WHEN $4 = 'completed'
-                                THEN CASE WHEN v.generation_status = 'completed' THEN v.completed_at ELSE now() END
-                           END
-        FROM assets a
-        WHERE v.id = $1 AND (v.owner_id = $2 OR $3) AND a.id = v.variant_asset_id
-          AND ($6::bigint IS NULL OR v.xmin::text::bigint = $6)
-        RETURNING {VariantRow.Columns}
+        WITH target AS ({VariantSql.Target} FOR NO KEY UPDATE
+        ), written AS (
+            UPDATE asset_variants v
+            SET generation_status = @status,
+                generation_error = @error,
+                completed_at = CASE WHEN @status = 'completed'
+                                    THEN CASE WHEN v.generation_status = 'completed' THEN v.completed_at ELSE now() END
+                               END
+            FROM target t
+            WHERE v.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            RETURNING v.id
+        )
+        SELECT {VariantSql.Outcome}
         """,
-        "SELECT EXISTS (SELECT FROM asset_variants v WHERE v.id = $1 AND (v.owner_id = $2 OR $3))")]
-    private static partial Task<(VariantRow? Row, bool Visible)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
+        VariantSql.Visible)]
+    private static partial Task<(WriteOutcome Outcome, VariantRow? Row)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
         string status, string? error, long? ifMatch, CancellationToken ct);
 }

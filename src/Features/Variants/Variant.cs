@@ -77,8 +77,20 @@ public sealed record VariantOrder(IReadOnlyList<Guid> VariantIds);
 /// <summary>Statements the slice's queries share, so "visible to the caller" means the same thing everywhere.</summary>
 internal static class VariantSql
 {
-    /// <summary>The base asset $1 exists and the caller ($2, admin $3) may see it.</summary>
-    public const string BaseAssetVisible = "SELECT FROM assets b WHERE b.id = $1 AND (b.owner_id = $2 OR $3)";
+    /// <summary>The variant @id with its asset, when the caller (@userId, @isAdmin) may see it.</summary>
+    public const string Visible = $"SELECT {VariantRow.Columns} FROM {VariantRow.From} WHERE v.id = @id AND (v.owner_id = @userId OR @isAdmin)";
+
+    /// <summary>
+    /// The variant @id locked for a write, with its version, when the caller may see it: the <c>target</c> CTE the
+    /// guarded writes judge, so the version compared with If-Match is the one the write replaces.
+    /// </summary>
+    public const string Target = "SELECT v.id, v.xmin::text::bigint AS version FROM asset_variants v WHERE v.id = @id AND (v.owner_id = @userId OR @isAdmin)";
+
+    /// <summary>What a guarded write on <c>target</c> did, from the CTE <c>written</c> that returns the rows it wrote.</summary>
+    public const string Outcome = "CASE WHEN EXISTS (SELECT FROM written) THEN 'done' WHEN EXISTS (SELECT FROM target) THEN 'stale' ELSE 'not_found' END";
+
+    /// <summary>The base asset @baseAssetId exists and the caller (@userId, @isAdmin) may see it.</summary>
+    public const string BaseAssetVisible = "SELECT FROM assets b WHERE b.id = @baseAssetId AND (b.owner_id = @userId OR @isAdmin)";
 
     /// <summary>
     /// The order's version for ETags: a 32-bit hash of the variant ids in gallery order (display_order DESC, id DESC)
@@ -88,8 +100,18 @@ internal static class VariantSql
         "hashtextextended(coalesce(string_agg(ordered.id::text, ',' ORDER BY ordered.display_order DESC, ordered.id DESC), ''), 0) & 4294967295";
 }
 
-internal static class VariantProblems
+/// <summary>The answers of writes that stored a variant: the variant as stored, with its new ETag.</summary>
+internal static class VariantWrites
 {
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Stale() =>
-        Problems.Status(412, "The variant has changed since you read it (If-Match did not match its ETag).");
+    public static Microsoft.AspNetCore.Http.HttpResults.Created<Variant> Created(HttpResponse response, VariantRow row)
+    {
+        ETags.Set(response, row.Version);
+        return TypedResults.Created($"/api/variants/{row.Id}", row.ToResponse());
+    }
+
+    public static Microsoft.AspNetCore.Http.HttpResults.Ok<Variant> Ok(HttpResponse response, VariantRow row)
+    {
+        ETags.Set(response, row.Version);
+        return TypedResults.Ok(row.ToResponse());
+    }
 }

@@ -21,9 +21,19 @@ public sealed class PgEnumAttribute(string typeName) : Attribute
 }
 
 /// <summary>
-/// A static partial method whose body is generated: its parameters (after the NpgsqlDataSource or
-/// NpgsqlConnection, before an optional CancellationToken) bind to $1, $2, … in order. Several statements run
-/// as one NpgsqlBatch (one round trip, one implicit transaction) and return a tuple, one element each.
+/// An enum a statement answers with, as a text column holding one member's snake_case name (e.g.
+/// <c>CASE … THEN 'not_found' … END</c>): a write says what happened in words its handler switches on, not in
+/// HTTP numbers or bools. Read only; the generator maps the labels, and a label the enum lacks throws.
+/// </summary>
+[AttributeUsage(AttributeTargets.Enum)]
+public sealed class DbOutcomeAttribute : Attribute;
+
+/// <summary>
+/// A static partial method whose body is generated. Its SQL names its parameters <c>@name</c> after the method's
+/// parameters (those after the NpgsqlDataSource or NpgsqlConnection, other than a CancellationToken); the generator
+/// sends them as $1, $2, … and binds each by name, so every @name must be a parameter and every parameter used
+/// (docs/generator.md). Several statements run as one NpgsqlBatch (one round trip, one implicit transaction) and
+/// return a tuple, one element each.
 /// Result shapes: a [DbRow] type (T? = first row or null, T = exactly one), List/IReadOnlyList of one,
 /// a column type (first column of the first row), or <see cref="RowsAffected"/>.
 /// </summary>

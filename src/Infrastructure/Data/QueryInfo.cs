@@ -2,10 +2,14 @@ using Npgsql;
 
 namespace AssetForge.Infrastructure.Data;
 
-/// <summary>What the schema test needs to describe one generated query: its SQL, typed parameters and result shapes.</summary>
+/// <summary>
+/// What the schema test needs to describe one generated query: its SQL (as sent, with $n), the method parameter each
+/// $n binds (ParameterNames[statement][n - 1]), typed parameters and result shapes.
+/// </summary>
 public sealed record QueryInfo(
     string Name,
     string[] Statements,
+    string[][] ParameterNames,
     Func<int, NpgsqlParameter[]> Parameters,
     QueryResult[] Results);
 

@@ -61,6 +61,18 @@ public static class Problems
 
     public const string ValidationDetail = "One or more request values are not valid.";
 
+    // The answers to a write whose SQL said it did not happen (see WriteOutcome), worded the same on every route.
+
+    /// <summary>412: If-Match named a version the row no longer has.</summary>
+    public static ProblemHttpResult Stale(string subject) => Status(StatusCodes.Status412PreconditionFailed,
+        $"The {subject} has changed since you read it (If-Match did not match its ETag); read it again and retry.");
+
+    /// <summary>409: the row's state forbids the change; <paramref name="detail"/> says why and what is allowed.</summary>
+    public static ProblemHttpResult Conflict(string detail) => Status(StatusCodes.Status409Conflict, detail);
+
+    /// <summary>404 with a detail, when the plain 404 of the route's own resource would mislead (a referenced row is missing).</summary>
+    public static ProblemHttpResult NotFound(string detail) => Status(StatusCodes.Status404NotFound, detail);
+
     /// <summary>A 400 naming the offending fields, as the contract's validation problems do.</summary>
     public static ValidationProblem Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });

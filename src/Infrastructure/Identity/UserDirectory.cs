@@ -33,7 +33,7 @@ public sealed partial class UserDirectory(NpgsqlDataSource db, IMemoryCache cach
 
     [Query("""
         INSERT INTO users (privy_user_id, email, display_name, last_login_at)
-        VALUES ($1, $2, $3, now())
+        VALUES (@subject, @email, @name, now())
         ON CONFLICT (privy_user_id) DO UPDATE SET last_login_at = now()
         RETURNING id, role
         """)]

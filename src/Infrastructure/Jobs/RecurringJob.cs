@@ -64,10 +64,10 @@ public abstract partial class RecurringJob(NpgsqlDataSource db, IConfiguration c
     public static long LockKey(string name) =>
         BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("assetforge.job." + name)));
 
-    [Query("SELECT pg_try_advisory_lock($1)")]
+    [Query("SELECT pg_try_advisory_lock(@key)")]
     private static partial Task<bool> TryLockAsync(NpgsqlConnection connection, long key, CancellationToken ct);
 
-    [Query("SELECT pg_advisory_unlock($1)")]
+    [Query("SELECT pg_advisory_unlock(@key)")]
     private static partial Task<bool> UnlockAsync(NpgsqlConnection connection, long key, CancellationToken ct);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {Job} skipped: another replica holds its lock")]

@@ -29,9 +29,9 @@ public sealed class GeneratorTests
                 DateTimeOffset CreatedAt, [property: Column("duration")] int? DurationMs, uint Xmin);
             public static partial class Sql
             {
-                [Query("SELECT * FROM t WHERE id = $1", "SELECT * FROM t WHERE mood = ANY($2)")]
+                [Query("SELECT * FROM t WHERE id = @id", "SELECT * FROM t WHERE mood = ANY(@moods) AND id <> @id")]
                 public static partial Task<(Row?, List<Row>)> Get(NpgsqlConnection c, Guid id, Mood[] moods, CancellationToken ct);
-                [Execute("DELETE FROM t WHERE id = $1")]
+                [Execute("DELETE FROM t WHERE id = @id")]
                 public static partial Task<int> Delete(NpgsqlDataSource db, Guid id, CancellationToken ct);
             }
             """);
@@ -39,8 +39,10 @@ public sealed class GeneratorTests
         Assert.Contains(generated, g => g.Contains("reader.GetFieldValue<global::System.Guid>(ordinals[0])"));
         Assert.Contains(generated, g => g.Contains("new(@\"duration\", typeof(int), true)"));
         Assert.Contains(generated, g => g.Contains("mapper.MapEnum<global::Sample.Mood>(@\"mood\")"));
-        // The second statement uses $2, so it binds both parameters; the first binds only $1.
-        Assert.Contains(generated, g => g.Contains("statement1.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::Sample.Mood[]>"));
+        // Each statement binds what it names, numbered in the method's order: the second sends @id as $1, @moods as $2.
+        Assert.Contains(generated, g => g.Contains("mood = ANY($2) AND id <> $1"));
+        Assert.Contains(generated, g => g.Contains("statement1.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });\n"
+            + "        statement1.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::Sample.Mood[]> { TypedValue = moods });"));
     }
 
     [Fact]
@@ -87,19 +89,59 @@ public sealed class GeneratorTests
     }
 
     [Fact]
-    public void SQL_that_uses_more_parameters_than_the_method_binds_is_AF004()
+    public void SQL_naming_a_parameter_the_method_lacks_is_AF008()
     {
         var (diagnostics, _) = Run("""
-            public static partial class Sql { [Execute("DELETE FROM t WHERE a = $1 AND b = $2")] public static partial Task Delete(NpgsqlDataSource db, int a); }
+            public static partial class Sql { [Execute("DELETE FROM t WHERE a = @a AND b = @B")] public static partial Task Delete(NpgsqlDataSource db, int a, int b); }
             """);
-        Assert.Contains(diagnostics, d => d.Id == "AF004" && d.GetMessage().Contains("$2"));
+        Assert.Contains(diagnostics, d => d.Id == "AF008" && d.GetMessage().Contains("@B") && d.GetMessage().Contains("did you mean @b?"));
+    }
+
+    [Fact]
+    public void A_parameter_the_SQL_never_uses_is_AF009()
+    {
+        var (diagnostics, _) = Run("""
+            public static partial class Sql
+            {
+                [Execute("DELETE FROM t WHERE a = @a")] public static partial Task Delete(NpgsqlDataSource db, int a, int b, CancellationToken ct);
+            }
+            """);
+        var unused = Assert.Single(diagnostics, d => d.Id.StartsWith("AF"));
+        Assert.Equal("AF009", unused.Id);
+        Assert.Contains("'b'", unused.GetMessage()); // neither the data source nor the token is a SQL parameter
+    }
+
+    [Fact]
+    public void A_positional_parameter_is_AF010()
+    {
+        var (diagnostics, _) = Run("""
+            public static partial class Sql { [Execute("DELETE FROM t WHERE a = $1")] public static partial Task Delete(NpgsqlDataSource db, int a); }
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF010" && d.GetMessage().Contains("$1"));
+    }
+
+    [Fact]
+    public void Swapped_arguments_of_one_type_bind_to_the_parameter_the_SQL_names()
+    {
+        // The SQL names user_id first and id second: binding follows the names, not the order of either.
+        var (diagnostics, generated) = Run("""
+            public static partial class Sql
+            {
+                [Execute("DELETE FROM t WHERE user_id = @userId AND id = @id")]
+                public static partial Task Delete(NpgsqlDataSource db, Guid id, Guid userId);
+            }
+            """);
+        Assert.Empty(diagnostics);
+        var body = Assert.Single(generated, g => g.Contains("partial class Sql"));
+        Assert.Contains("WHERE user_id = $2 AND id = $1", body);
+        Assert.True(body.IndexOf("TypedValue = id }", StringComparison.Ordinal) < body.IndexOf("TypedValue = userId }", StringComparison.Ordinal));
     }
 
     [Fact]
     public void An_unsupported_parameter_type_is_AF005()
     {
         var (diagnostics, _) = Run("""
-            public static partial class Sql { [Execute("DELETE FROM t WHERE a = $1")] public static partial Task Delete(NpgsqlDataSource db, object a); }
+            public static partial class Sql { [Execute("DELETE FROM t WHERE a = @a")] public static partial Task Delete(NpgsqlDataSource db, object a); }
             """);
         Assert.Contains(diagnostics, d => d.Id == "AF005");
     }
@@ -130,16 +172,21 @@ public sealed class GeneratorTests
     }
 
     [Fact]
-    public void Dollar_signs_inside_literals_and_comments_are_not_parameters()
+    public void At_signs_inside_literals_comments_operators_and_dollar_quotes_are_not_parameters()
     {
-        var (diagnostics, _) = Run("""
+        var (diagnostics, generated) = Run("""
             public static partial class Sql
             {
-                [Execute("SELECT '$3', $$ $4 $$, \"$5\" -- $6\n /* $7 */ FROM t WHERE a = $1")]
-                public static partial Task Run(NpgsqlDataSource db, int a);
+                [Execute("SELECT '@x $3', E'\\' @y', $$ @z $4 $$, $f$ @w $f$, \"@v\" -- @u $6\n /* @t /* @s */ $7 */ FROM t"
+                    + " WHERE tags @> @a AND @a <@ tags AND doc @@ q AND @@ q AND '{}'::text[] = tags AND b=@b")]
+                public static partial Task Run(NpgsqlDataSource db, int[] a, int b);
             }
             """);
         Assert.Empty(diagnostics);
+        Assert.Contains(generated, g => g.Contains("""
+            SELECT '@x $3', E'\' @y', $$ @z $4 $$, $f$ @w $f$, ""@v"" -- @u $6
+             /* @t /* @s */ $7 */ FROM t WHERE tags @> $1 AND $1 <@ tags AND doc @@ q AND @@ q AND '{}'::text[] = tags AND b=$2
+            """));
     }
 
     private static (List<Diagnostic> Diagnostics, List<string> Generated) Run(string source)
