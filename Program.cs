@@ -9,21 +9,20 @@ using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-var configuration = builder.Configuration;
 
 builder.AddAssetForgeLogging();
+builder.Services.AddAssetForgeSettings();
 builder.Services.AddAssetForgeJson();
 builder.Services.AddAssetForgeProblems();
 builder.Services.AddAssetForgeValidation();
 builder.Services.AddAssetForgeDatabase();
 builder.Services.AddAssetForgeOpenApi();
 builder.Services.AddAssetForgeAuthentication();
-builder.Services.AddAssetForgeRateLimiting(configuration);
-builder.Services.AddAssetForgeCors(configuration);
-builder.Services.AddAssetForgeForwardedHeaders(configuration);
+builder.Services.AddAssetForgeRateLimiting();
+builder.Services.AddAssetForgeCors();
+builder.Services.AddAssetForgeForwardedHeaders();
+builder.Services.AddAssetForgeRequestBodyLimit();
 builder.Services.AddSingleton<CursorCodec>();
-builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
-    configuration.GetValue(RequestBodyLimitMiddleware.ConfigKey, RequestBodyLimitMiddleware.DefaultLimit));
 
 builder.Services.AddJsonContext(UsersJsonContext.Default);
 builder.Services.AddAssets();

@@ -1,6 +1,7 @@
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AssetForge.Features.Errors;
@@ -12,23 +13,18 @@ namespace AssetForge.Features.Errors;
 /// </summary>
 public static partial class DeleteOldErrors
 {
-    public const int DefaultBatchSize = 5_000;
-
     public sealed record Response(long Deleted);
 
     public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(
-        DateTimeOffset olderThan, bool? resolvedOnly, NpgsqlDataSource db, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
+        DateTimeOffset olderThan, bool? resolvedOnly, NpgsqlDataSource db, IOptions<ErrorsSettings> settings, TimeProvider clock, CancellationToken ct)
     {
         // A cut-off in the future would delete errors that are still being reported: almost surely a mistake.
         if (olderThan > clock.GetUtcNow()) return Problems.Validation("olderThan", "'olderThan' must not be in the future.");
 
         await using var connection = await db.OpenConnectionAsync(ct);
-        var deleted = await DeleteInBatchesAsync(connection, olderThan, resolvedOnly ?? false, BatchSize(configuration), ct);
+        var deleted = await DeleteInBatchesAsync(connection, olderThan, resolvedOnly ?? false, settings.Value.RetentionBatchSize, ct);
         return TypedResults.Ok(new Response(deleted));
     }
-
-    internal static int BatchSize(IConfiguration configuration) =>
-        Math.Max(1, configuration.GetValue("Errors:RetentionBatchSize", DefaultBatchSize));
 
     internal static async Task<long> DeleteInBatchesAsync(NpgsqlConnection connection, DateTimeOffset olderThan, bool resolvedOnly,
         int batchSize, CancellationToken ct)

@@ -1,7 +1,8 @@
 using System.Text.Json.Serialization;
+using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Features.Errors;
 
@@ -9,7 +10,8 @@ public static class ErrorsEndpoints
 {
     public static IServiceCollection AddErrors(this IServiceCollection services)
     {
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ErrorsSettings>().BindConfiguration(ErrorsSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ErrorsSettings>>(new KeyedValidator<ErrorsSettings>(ErrorsSettings.Section, new ErrorsSettingsValidator()));
         services.AddValidator<ReportError.Request, ReportError.Validator>();
         services.AddValidator<ResolveError.Request, ResolveError.Validator>();
         services.AddValidator<RebuildAggregations.Request, RebuildAggregations.Validator>();

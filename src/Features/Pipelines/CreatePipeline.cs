@@ -24,7 +24,7 @@ public static partial class CreatePipeline
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
             RuleFor(r => r.Config).SmallJsonObject();
             RuleFor(r => r.Stages).Cascade(CascadeMode.Stop).NotEmpty()
@@ -35,7 +35,7 @@ public static partial class CreatePipeline
                 stage.RuleFor(s => s.Name).NotEmpty().MaximumLength(100));
             RuleFor(r => r.MeshyTaskId).NotEmpty().MaximumLength(255).When(r => r.MeshyTaskId is not null);
             RuleFor(r => r.RiggingTaskId).NotEmpty().MaximumLength(255).When(r => r.RiggingTaskId is not null);
-            RuleFor(r => r.ExpiresAt).Must(e => e > DateTimeOffset.UtcNow).When(r => r.ExpiresAt is not null)
+            RuleFor(r => r.ExpiresAt).Must(e => e > clock.GetUtcNow()).When(r => r.ExpiresAt is not null)
                 .WithMessage("'{PropertyName}' must be in the future.");
         }
     }

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
+using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Features.Pipelines;
 
@@ -14,12 +16,14 @@ public static class PipelinesEndpoints
             .AddValidator<UpdatePipelineStatus.Request, UpdatePipelineStatus.Validator>()
             .AddValidator<UpdatePipelineStage.Request, UpdatePipelineStage.Validator>()
             .AddValidator<CleanupPipelines.Request, CleanupPipelines.Validator>()
-            .AddJsonContext(PipelinesJsonContext.Default)
-            .AddSingleton<PipelineMaintenance>();
-        services.AddSingleton<ExpirePipelinesJob>();
-        services.AddHostedService(sp => sp.GetRequiredService<ExpirePipelinesJob>());
-        services.AddSingleton<PipelineRetentionJob>();
-        services.AddHostedService(sp => sp.GetRequiredService<PipelineRetentionJob>());
+            .AddJsonContext(PipelinesJsonContext.Default);
+        services.AddOptions<PipelinesSettings>().BindConfiguration(PipelinesSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PipelinesSettings>>(
+            new KeyedValidator<PipelinesSettings>(PipelinesSettings.Section, new PipelinesSettingsValidator()));
+        services.AddSingleton<ExpirePipelines.Job>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpirePipelines.Job>());
+        services.AddSingleton<PipelineRetention.Job>();
+        services.AddHostedService(sp => sp.GetRequiredService<PipelineRetention.Job>());
         return services;
     }
 

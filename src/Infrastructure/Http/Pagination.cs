@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Infrastructure.Http;
 
@@ -50,17 +51,16 @@ public static class Paging
 /// </summary>
 public sealed class CursorCodec
 {
-    public const string ConfigKey = "Api:CursorKey";
     private const byte Version = 1;
     private const int PayloadLength = 1 + 8 + 16 + 8;
     private const int MacLength = 12;
 
     private readonly byte[] _key;
 
-    public CursorCodec(IConfiguration configuration)
+    public CursorCodec(IOptions<ApiSettings> settings)
     {
         // The key only has to be stable across replicas and restarts; cursors carry no secrets.
-        var configured = configuration[ConfigKey];
+        var configured = settings.Value.CursorKey;
         _key = SHA256.HashData(Encoding.UTF8.GetBytes(string.IsNullOrEmpty(configured) ? "assetforge-cursor-v1" : configured));
     }
 
