@@ -1,6 +1,6 @@
+using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Jobs;
-using AssetForge.Infrastructure;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

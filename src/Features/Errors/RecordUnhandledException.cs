@@ -48,8 +48,9 @@ public static partial class RecordUnhandledException
         /// <summary>Errors dropped because the queue was full or the database refused them (for logs and tests).</summary>
         public long Dropped => Interlocked.Read(ref _dropped);
 
-        public void OnUnhandled(HttpContext http, Exception exception)
+        public void OnUnhandled(HttpContext context, Exception exception)
         {
+            var http = context;
             var request = http.Request;
             var where = http.Features.Get<IExceptionHandlerPathFeature>();
             var headers = new KeyValuePair<string, string>[request.Headers.Count];

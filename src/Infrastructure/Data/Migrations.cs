@@ -17,6 +17,8 @@ public static partial class Migrations
     /// <summary>Versions of the migration files shipped with this build ("1", "2", …).</summary>
     public static IReadOnlyList<string> ExpectedVersions { get; } = ReadExpectedVersions();
 
+    private static readonly string ExpectedVersionList = string.Join(", ", ExpectedVersions);
+
     public static void Apply(string connectionString, ILogger logger)
     {
         // A separate, short-lived data source: the application's own one must load type information
@@ -45,7 +47,7 @@ public static partial class Migrations
         {
             throw new MigrationException($"Migrating the database failed: {e.Message} {e.InnerException?.Message}", e);
         }
-        LogMigrated(logger, evolve.NbMigration, string.Join(", ", ExpectedVersions));
+        LogMigrated(logger, evolve.NbMigration, ExpectedVersionList);
     }
 
     [Query($"SELECT coalesce(array_agg(version ORDER BY id), '{{}}') FROM {MetadataTable} WHERE success AND version IS NOT NULL")]

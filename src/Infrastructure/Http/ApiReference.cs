@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
 using AssetForge.Infrastructure.Data;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;

@@ -88,8 +88,9 @@ public static class Problems
 public sealed partial class ApiExceptionHandler(
     IProblemDetailsService problems, IEnumerable<IUnhandledExceptionObserver> observers, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        var http = httpContext;
         if (http.Response.HasStarted) return false;
 
         ProblemDetails problem;
@@ -168,8 +169,11 @@ public sealed partial class ApiExceptionHandler(
         var message = e.Message;
         // The binder throws at its first bad or missing value; the problem lists every one of the request's.
         if (BindFailure().Match(message) is { Success: true } bind)
-            return Listed(BindingFailures.FindAll(http) ?? new() { [bind.Groups["name"].Value] =
-                [$"'{bind.Groups["value"].Value}' is not a valid {Describe(bind.Groups["type"].Value)}."] }, Problems.ValidationDetail);
+            return Listed(BindingFailures.FindAll(http) ?? new()
+            {
+                [bind.Groups["name"].Value] =
+                [$"'{bind.Groups["value"].Value}' is not a valid {Describe(bind.Groups["type"].Value)}."]
+            }, Problems.ValidationDetail);
         if (MissingParameter().Match(message) is { Success: true } missing)
             return Listed(BindingFailures.FindAll(http) ?? new() { [missing.Groups["name"].Value] = ["Required."] }, Problems.ValidationDetail);
         if (status == 400 && message.Contains("request body", StringComparison.OrdinalIgnoreCase))
@@ -217,13 +221,13 @@ public sealed partial class ApiExceptionHandler(
 
     private static string Describe(string clrType) =>
         (clrType.StartsWith("Nullable<", StringComparison.Ordinal) ? clrType[9..^1] : clrType.TrimEnd('?')) switch
-    {
-        "int" or "long" or "short" or "Int32" or "Int64" or "Int16" => "integer",
-        "Guid" => "UUID",
-        "bool" => "boolean (true or false)",
-        "DateTimeOffset" or "DateTime" => "ISO 8601 timestamp",
-        _ => "value",
-    };
+        {
+            "int" or "long" or "short" or "Int32" or "Int64" or "Int16" => "integer",
+            "Guid" => "UUID",
+            "bool" => "boolean (true or false)",
+            "DateTimeOffset" or "DateTime" => "ISO 8601 timestamp",
+            _ => "value",
+        };
 
     [GeneratedRegex("""^Failed to bind parameter "(?<type>[^ "]+) (?<name>[^"]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
     private static partial Regex BindFailure();

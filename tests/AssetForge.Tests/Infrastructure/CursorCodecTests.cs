@@ -1,5 +1,5 @@
-using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure;
+using AssetForge.Infrastructure.Http;
 using Microsoft.Extensions.Options;
 
 namespace AssetForge.Tests.Infrastructure;

@@ -11,7 +11,7 @@ public sealed class AggregateErrorsTests(ClockedApiFactory factory) : IClassFixt
     private static int _day;
 
     /// <summary>A fresh hour far from other tests' data: every test works in its own day.</summary>
-    private DateTimeOffset NewDay()
+    private static DateTimeOffset NewDay()
     {
         var day = new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(Interlocked.Increment(ref _day) * 3);
         return day;

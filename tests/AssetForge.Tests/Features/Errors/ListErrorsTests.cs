@@ -11,7 +11,7 @@ public sealed class ListErrorsTests(ApiFactory factory) : IClassFixture<ApiFacto
     private static List<Guid> Ids(JsonElement page) =>
         page.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetGuid()).ToList();
 
-    private async Task<List<Guid>> AllPagesAsync(HttpClient client, string query, int limit)
+    private static async Task<List<Guid>> AllPagesAsync(HttpClient client, string query, int limit)
     {
         var ids = new List<Guid>();
         string? cursor = null;

@@ -10,7 +10,7 @@ public sealed class RebuildAggregationsTests(ClockedApiFactory factory) : IClass
     private static DateTimeOffset NewDay() =>
         new DateTimeOffset(2031, 2, 1, 0, 0, 0, TimeSpan.Zero).AddDays(Interlocked.Increment(ref _day) * 2);
 
-    private static HttpContent Range(DateTimeOffset from, DateTimeOffset to) =>
+    private static StringContent Range(DateTimeOffset from, DateTimeOffset to) =>
         Http.Json($$"""{"from":"{{from:O}}","to":"{{to:O}}"}""");
 
     private Task<List<string>> BucketsAsync(DateTimeOffset from, DateTimeOffset to) => factory.Db.ColumnAsync<string>("""

@@ -48,7 +48,7 @@ public sealed class RecordUnhandledExceptionTests(RecordUnhandledExceptionTests.
 
     private RecordUnhandledException.Recorder Recorder => factory.Services.GetRequiredService<RecordUnhandledException.Recorder>();
 
-    private async Task<string> ThrowAsync(HttpClient client, string path = "/_probe/throw")
+    private static async Task<string> ThrowAsync(HttpClient client, string path = "/_probe/throw")
     {
         var problem = await (await client.GetAsync(path)).AssertProblemAsync(HttpStatusCode.InternalServerError);
         return problem.GetProperty("traceId").GetString()!;

@@ -12,7 +12,10 @@ internal static class VariantsApi
     {
         var response = await user.Client.PostAsync("/api/assets", Http.Json(JsonSerializer.Serialize(new
         {
-            name, type = "weapon", cdnThumbnailUrl = thumbnail, cdnUrl = model,
+            name,
+            type = "weapon",
+            cdnThumbnailUrl = thumbnail,
+            cdnUrl = model,
         })));
         return (await response.AssertStatusAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
     }
