@@ -23,6 +23,8 @@ builder.Services.AddAssetForgeCors();
 builder.Services.AddAssetForgeForwardedHeaders();
 builder.Services.AddAssetForgeRequestBodyLimit();
 builder.Services.AddSingleton<CursorCodec>();
+builder.Services.AddSingleton<ShutdownDrain>();
+builder.Services.AddAssetForgeIdempotency();
 
 builder.Services.AddJsonContext(UsersJsonContext.Default);
 builder.Services.AddAssets();
@@ -33,17 +35,20 @@ builder.Services.AddVariants();
 var app = builder.Build();
 
 // Migrations run before the first request is served; `AssetForge migrate` applies them and exits.
-if (!app.MigrateDatabase()) return 1;
+if (!await app.MigrateDatabaseAsync()) return 1;
 if (args is ["migrate", ..]) return 0;
 
+app.UseShutdownDrain();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseCors();
 app.UseAuthentication();
+app.UseBearerTokenGuard();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseIdempotencyKeys();
 
 app.MapHealth();
 app.MapApiReference();
@@ -55,7 +60,7 @@ api.MapPipelines();
 api.MapErrors();
 api.MapVariants();
 
-app.Run();
+await app.RunAsync();
 return 0;
 
 public partial class Program;

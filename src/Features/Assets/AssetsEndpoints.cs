@@ -12,7 +12,7 @@ public static class AssetsEndpoints
     public static IEndpointRouteBuilder MapAssets(this IEndpointRouteBuilder api)
     {
         var assets = api.MapGroup("/assets").WithTags("Assets").WithValidation();
-        assets.MapPost("/", CreateAsset.HandleAsync)
+        assets.MapPost("/", CreateAsset.HandleAsync).Idempotent()
             .WithName("CreateAsset").WithSummary("Create an asset owned by the caller.");
         assets.MapGet("/{id}", GetAsset.HandleAsync)
             .WithName("GetAsset").WithSummary("One asset (its owner or an admin).");

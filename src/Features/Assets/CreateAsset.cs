@@ -30,7 +30,7 @@ public static partial class CreateAsset
         }
     }
 
-    public static async Task<Created<Asset>> HandleAsync(Request request, CurrentUser user, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
+    public static async Task<Created<Asset>> HandleAsync(Request request, CurrentUser user, NpgsqlConnection db, HttpResponse response, CancellationToken ct)
     {
         var row = await InsertAsync(db, Guid.CreateVersion7(), user.Id, request.Name, request.Description, request.Type,
             request.IsBaseModel ?? false, request.CdnUrl, request.CdnThumbnailUrl, request.Metadata ?? Rules.EmptyObject, ct);
@@ -43,6 +43,6 @@ public static partial class CreateAsset
         VALUES (@id, @ownerId, @name, @description, @type, @isBaseModel, @cdnUrl, @cdnThumbnailUrl, @metadata)
         RETURNING {AssetRow.Columns}
         """)]
-    private static partial Task<AssetRow> InsertAsync(NpgsqlDataSource db, Guid id, Guid ownerId, string name, string? description,
+    private static partial Task<AssetRow> InsertAsync(NpgsqlConnection db, Guid id, Guid ownerId, string name, string? description,
         string type, bool isBaseModel, string? cdnUrl, string? cdnThumbnailUrl, JsonElement metadata, CancellationToken ct);
 }

@@ -14,7 +14,7 @@ namespace AssetForge.Features.Errors;
 /// </summary>
 public static partial class ListErrors
 {
-    public static async Task<Results<Ok<CursorPage<ApiErrorSummary>>, ValidationProblem>> HandleAsync(
+    public static async Task<Results<Ok<CursorPage<ApiErrorSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         CurrentUser user, NpgsqlDataSource db, CursorCodec cursors, [FromQuery, PgEnumQuery<ErrorSeverity>] string[]? severity,
         [FromQuery, PgEnumQuery<ErrorCategory>] string[]? category, string? endpoint, bool? resolved, Guid? userId,
         DateTimeOffset? from, DateTimeOffset? to, string? cursor, int? limit, CancellationToken ct)
@@ -26,6 +26,8 @@ public static partial class ListErrors
         var pageSize = Paging.Limit(limit, errors);
         if (from >= to) errors.Add("to", "'to' must be after 'from'.");
         if (endpoint is { Length: > 512 }) errors.Add("endpoint", "'endpoint' must be 512 characters or fewer.");
+        if (userId is { } other && !user.MayAccess(other))
+            return Problems.Status(StatusCodes.Status403Forbidden, "Only admins may list another user's errors.");
 
         // A cursor only continues the exact list it came from: same caller scope, same filters.
         var scope = CursorCodec.Scope("errors", user.IsAdmin ? "admin" : user.Id.ToString(), Labels(severities), Labels(categories),

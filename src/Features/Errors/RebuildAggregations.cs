@@ -32,7 +32,7 @@ public static class RebuildAggregations
         }
     }
 
-    public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(Request request, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(Request request, NpgsqlConnection connection, TimeProvider clock, CancellationToken ct)
     {
         var from = AggregateErrors.FloorHour(request.From!.Value);
         var to = AggregateErrors.CeilingHour(request.To!.Value);
@@ -40,7 +40,6 @@ public static class RebuildAggregations
         if (to > currentHour) to = currentHour;
         if (from >= to) return Problems.Validation("from", "Only complete hours can be rebuilt: 'from' must be before the start of the current hour.");
 
-        await using var connection = await db.OpenConnectionAsync(ct);
         var hours = (int)((to - from).Ticks / TimeSpan.TicksPerHour);
         var run = await AggregateErrors.AggregateAsync(connection, from, to, onlyPending: false, hours, ct);
         return TypedResults.Ok(new Response(from, to, run.Hours, run.Buckets, run.Changed, run.Removed));

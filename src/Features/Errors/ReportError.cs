@@ -59,7 +59,7 @@ public static partial class ReportError
         private static bool SmallStorableJson(JsonElement value) => Rules.IsSmall(value, MaxJsonBytes) && StoredText.IsStorable(value);
     }
 
-    public static async Task<Created<ApiError>> HandleAsync(Request request, CurrentUser? user, HttpContext http, NpgsqlDataSource db,
+    public static async Task<Created<ApiError>> HandleAsync(Request request, CurrentUser? user, HttpContext http, NpgsqlConnection db,
         TimeProvider clock, CancellationToken ct)
     {
         var row = await InsertAsync(db, Guid.CreateVersion7(), user?.Id, request.RequestId,
@@ -81,7 +81,7 @@ public static partial class ReportError
         VALUES (@id, @userId, @requestId, @endpoint, @method, @errorCode, @message, @stack, @severity, @category, @statusCode, @requestBody, @requestHeaders, @responseBody, @externalService, @externalErrorCode, @externalErrorMessage, @context, to_jsonb(@tags::text[]), @ipAddress, @userAgent, @createdAt)
         RETURNING {ApiErrorRow.Columns}
         """)]
-    private static partial Task<ApiErrorRow> InsertAsync(NpgsqlDataSource db, Guid id, Guid? userId, string? requestId, string endpoint,
+    private static partial Task<ApiErrorRow> InsertAsync(NpgsqlConnection db, Guid id, Guid? userId, string? requestId, string endpoint,
         string method, string? errorCode, string message, string? stack, ErrorSeverity severity, ErrorCategory category, int? statusCode,
         JsonElement? requestBody, JsonElement? requestHeaders, JsonElement? responseBody, string? externalService,
         string? externalErrorCode, string? externalErrorMessage, JsonElement context, string[] tags, string? ipAddress,

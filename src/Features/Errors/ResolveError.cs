@@ -22,7 +22,7 @@ public static partial class ResolveError
     }
 
     public static async Task<Results<Ok<ApiError>, NotFound, ProblemHttpResult>> HandleAsync(
-        Guid id, Request request, CurrentUser user, NpgsqlDataSource db, HttpRequest http, HttpResponse response,
+        Guid id, Request request, CurrentUser user, NpgsqlConnection db, HttpRequest http, HttpResponse response,
         TimeProvider clock, CancellationToken ct)
     {
         var ifMatch = ETags.IfMatch(http);
@@ -59,6 +59,6 @@ public static partial class ResolveError
                     ELSE 'stale' END
         """,
         $"SELECT {ApiErrorRow.Columns} FROM api_errors WHERE id = @id")]
-    private static partial Task<(WriteOutcome, ApiErrorRow?)> ResolveAsync(NpgsqlDataSource db, Guid id, Guid resolvedBy, string resolution,
+    private static partial Task<(WriteOutcome, ApiErrorRow?)> ResolveAsync(NpgsqlConnection db, Guid id, Guid resolvedBy, string resolution,
         DateTimeOffset resolvedAt, long? ifMatch, CancellationToken ct);
 }

@@ -29,10 +29,9 @@ public static partial class CleanupPipelines
         }
     }
 
-    public static async Task<Ok<Response>> HandleAsync(Request request, NpgsqlDataSource db, IOptions<PipelinesSettings> settings,
+    public static async Task<Ok<Response>> HandleAsync(Request request, NpgsqlConnection connection, IOptions<PipelinesSettings> settings,
         CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
         var deleted = await DeleteTerminalAsync(connection, request.OlderThan!.Value, settings.Value.JobBatchSize, ct);
         return TypedResults.Ok(new Response(deleted));
     }

@@ -41,7 +41,7 @@ public static partial class CreatePipeline
     }
 
     public static async Task<Results<Created<Pipeline>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        Request request, CurrentUser user, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
+        Request request, CurrentUser user, NpgsqlConnection db, HttpResponse response, CancellationToken ct)
     {
         var owner = request.UserId ?? user.Id;
         if (!user.MayAccess(owner))
@@ -88,7 +88,7 @@ public static partial class CreatePipeline
         )
         SELECT CASE WHEN EXISTS (SELECT FROM pipeline) THEN 'done' ELSE 'invalid' END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
-    private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> InsertAsync(NpgsqlDataSource db, Guid id, Guid userId,
+    private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> InsertAsync(NpgsqlConnection db, Guid id, Guid userId,
         bool isAdmin, Guid ownerId, Guid? assetId, JsonElement config, string? meshyTaskId, string? riggingTaskId,
         DateTimeOffset? expiresAt, Guid[] stageIds, string[] stageNames, CancellationToken ct);
 }

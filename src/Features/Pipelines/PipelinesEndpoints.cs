@@ -33,7 +33,7 @@ public static class PipelinesEndpoints
         // constraint so that a malformed id is a 400 naming it rather than a 404.
         var pipelines = api.MapGroup("/pipelines").WithTags("Pipelines").WithValidation();
 
-        pipelines.MapPost("/", CreatePipeline.HandleAsync)
+        pipelines.MapPost("/", CreatePipeline.HandleAsync).Idempotent()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("CreatePipeline").WithSummary("Create a pipeline and its ordered stages in one transaction.");
         pipelines.MapGet("/", ListPipelines.HandleAsync)
@@ -44,7 +44,7 @@ public static class PipelinesEndpoints
             .WithName("GetPipelineStatistics").WithSummary("Counts by status, success rate and average duration (SQL aggregates).");
         pipelines.MapGet("/expired", ListExpiredPipelines.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
             .WithName("ListExpiredPipelines").WithSummary("Admin: running pipelines past expires_at, most overdue first.");
-        pipelines.MapPost("/cleanup", CleanupPipelines.HandleAsync)
+        pipelines.MapPost("/cleanup", CleanupPipelines.HandleAsync).Idempotent()
             .RequireAuthorization(Authentication.AdminPolicy)
             .WithName("CleanupPipelines").WithSummary("Admin: delete terminal pipelines completed before olderThan; returns how many.");
         pipelines.MapGet("/by-meshy-task/{taskId}", GetPipelineByMeshyTask.HandleAsync)

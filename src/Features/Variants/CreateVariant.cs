@@ -38,7 +38,7 @@ public static partial class CreateVariant
     }
 
     public static async Task<Results<Created<Variant>, NotFound, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        Guid baseAssetId, Request request, CurrentUser user, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
+        Guid baseAssetId, Request request, CurrentUser user, NpgsqlConnection db, HttpResponse response, CancellationToken ct)
     {
         if (request.VariantAssetId == baseAssetId)
             return Problems.Validation("variantAssetId", "A variant needs its own asset: 'variantAssetId' must differ from the base asset.");
@@ -85,7 +85,7 @@ public static partial class CreateVariant
         SELECT CASE WHEN EXISTS (SELECT FROM v) THEN 'done' WHEN NOT EXISTS (SELECT FROM base) THEN 'not_found' ELSE 'invalid' END
         """,
         VariantSql.Visible)]
-    private static partial Task<(WriteOutcome Outcome, VariantRow? Row)> InsertAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId, bool isAdmin,
+    private static partial Task<(WriteOutcome Outcome, VariantRow? Row)> InsertAsync(NpgsqlConnection db, Guid baseAssetId, Guid userId, bool isAdmin,
         Guid variantAssetId, Guid id, string presetId, string presetName, string? presetCategory, string? presetTier,
         string? presetColor, string? stylePrompt, JsonElement metadata, int displayOrder, bool isActive, string? retextureTaskId,
         CancellationToken ct);

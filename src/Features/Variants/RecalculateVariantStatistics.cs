@@ -13,7 +13,7 @@ namespace AssetForge.Features.Variants;
 public static partial class RecalculateVariantStatistics
 {
     public static async Task<Results<Ok<VariantStatistics>, NotFound>> HandleAsync(
-        Guid baseAssetId, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
+        Guid baseAssetId, NpgsqlConnection db, HttpResponse response, CancellationToken ct)
     {
         var (_, row) = await RecalculateAsync(db, baseAssetId, ct);
         if (row is null) return TypedResults.NotFound();
@@ -29,6 +29,6 @@ public static partial class RecalculateVariantStatistics
         FROM assets b JOIN variant_statistics s ON s.base_asset_id = b.id
         WHERE b.id = @baseAssetId
         """)]
-    private static partial Task<(int Refreshed, VariantStatisticsRow? Row)> RecalculateAsync(NpgsqlDataSource db, Guid baseAssetId,
+    private static partial Task<(int Refreshed, VariantStatisticsRow? Row)> RecalculateAsync(NpgsqlConnection db, Guid baseAssetId,
         CancellationToken ct);
 }

@@ -16,7 +16,7 @@ public static class VariantsEndpoints
     public static IEndpointRouteBuilder MapVariants(this IEndpointRouteBuilder api)
     {
         var ofAsset = api.MapGroup("/assets/{baseAssetId}/variants").WithTags("Variants").WithValidation();
-        ofAsset.MapPost("/", CreateVariant.HandleAsync)
+        ofAsset.MapPost("/", CreateVariant.HandleAsync).Idempotent()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CreateVariant").WithSummary("Create a variant of a base asset; its statistics follow in the same transaction.");
         ofAsset.MapGet("/", ListAssetVariants.HandleAsync)
@@ -28,7 +28,7 @@ public static class VariantsEndpoints
             .WithName("SetVariantOrder").WithSummary("Set the gallery order of all the base asset's variants in one transaction.");
         ofAsset.MapGet("/statistics", GetVariantStatistics.HandleAsync)
             .WithName("GetVariantStatistics").WithSummary("The base asset's variant statistics: one row read.");
-        ofAsset.MapPost("/statistics/recalculate", RecalculateVariantStatistics.HandleAsync)
+        ofAsset.MapPost("/statistics/recalculate", RecalculateVariantStatistics.HandleAsync).Idempotent()
             .RequireAuthorization(Authentication.AdminPolicy)
             .WithName("RecalculateVariantStatistics").WithSummary("Admin: rebuild the base asset's statistics row from its variants.");
 

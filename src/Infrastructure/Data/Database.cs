@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace AssetForge.Infrastructure.Data;
@@ -26,6 +27,11 @@ public static class Database
             csb.ConnectionString = GetConnectionString(sp.GetRequiredService<IConfiguration>());
             Configure(builder);
         });
+        services.AddSingleton<DatabaseOutage>();
+        // One connection per request for the endpoints marked .Idempotent(): their filter opens it (and, with an
+        // Idempotency-Key, begins the transaction the handler's writes join); the scope returns it to the pool.
+        services.RemoveAll<NpgsqlConnection>();
+        services.AddScoped(sp => sp.GetRequiredService<NpgsqlDataSource>().CreateConnection());
         return services;
     }
 

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using EvolveDb;
 using EvolveDb.Dialect;
 using Npgsql;
@@ -71,24 +72,105 @@ public static partial class Migrations
 
 public sealed class MigrationException(string message, Exception inner) : Exception(message, inner);
 
+/// <summary>
+/// Start-up (and `AssetForge migrate`): waits for the database with capped exponential backoff, one log line per
+/// failed attempt, for at most Database:StartupTimeoutSeconds (default 60: long enough for a database container
+/// or a managed failover to come up, short enough for an orchestrator to see a crash loop), then applies the
+/// migrations. If the database never answers, or refuses us for a reason waiting will not fix (wrong password,
+/// no such database), one Critical line names the host and the cause and the process exits 1.
+/// </summary>
 public static partial class MigrationStartup
 {
-    /// <summary>Applies migrations with the final configuration; logs why and returns false when it cannot.</summary>
-    public static bool MigrateDatabase(this WebApplication app)
+    public const int DefaultStartupTimeoutSeconds = 60;
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>Waits for the database and applies migrations; logs why and returns false when it cannot.</summary>
+    public static async Task<bool> MigrateDatabaseAsync(this WebApplication app)
     {
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AssetForge.Migrations");
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AssetForge.Startup");
+        var stopping = app.Lifetime.ApplicationStopping;
+        string connectionString;
         try
         {
-            Migrations.Apply(Database.GetConnectionString(app.Configuration), logger);
+            connectionString = Database.GetConnectionString(app.Configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            LogStopped(logger, "(none)", e.Message);
+            return false;
+        }
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        var host = $"{csb.Host}:{csb.Port}/{csb.Database}";
+        var limit = TimeSpan.FromSeconds(Math.Max(0, app.Configuration.GetValue("Database:StartupTimeoutSeconds", DefaultStartupTimeoutSeconds)));
+
+        if (await WaitForDatabaseAsync(connectionString, host, limit, logger, stopping) is { } failure)
+        {
+            LogStopped(logger, host, failure);
+            return false;
+        }
+        try
+        {
+            // Evolve opens its connection in its constructor, so all of it stays inside this try.
+            Migrations.Apply(connectionString, logger);
             return true;
         }
-        catch (Exception e) when (e is MigrationException or InvalidOperationException or Npgsql.NpgsqlException)
+        catch (Exception e) when (e is MigrationException or NpgsqlException or EvolveException or InvalidOperationException)
         {
-            LogStartupStopped(logger, e, e.Message);
+            var cause = DatabaseOutage.Cause(e);
+            LogStopped(logger, host, cause);
             return false;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Start-up stopped: {Reason}")]
-    private static partial void LogStartupStopped(ILogger logger, Exception exception, string reason);
+    /// <summary>Null once a connection opens; otherwise why the database could not be reached in time.</summary>
+    private static async Task<string?> WaitForDatabaseAsync(string connectionString, string host, TimeSpan limit, ILogger logger, CancellationToken stopping)
+    {
+        var deadline = DateTimeOffset.UtcNow + limit;
+        var delay = FirstDelay;
+        await using var dataSource = new NpgsqlSlimDataSourceBuilder(connectionString) { ConnectionStringBuilder = { Pooling = false } }.Build();
+        for (var attempt = 1; ; attempt++)
+        {
+            var left = deadline - DateTimeOffset.UtcNow;
+            try
+            {
+                // Each attempt gets at most the time left (a black-holed address would otherwise hold us for Npgsql's 15 s).
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                timeout.CancelAfter(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
+                await using var connection = await dataSource.OpenConnectionAsync(timeout.Token);
+                if (attempt > 1) LogReached(logger, host, attempt);
+                return null;
+            }
+            catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or SocketException)
+            {
+                if (stopping.IsCancellationRequested) return "start-up was cancelled";
+                var cause = e is OperationCanceledException ? "no answer in time" : DatabaseOutage.Cause(e);
+                if (DatabaseOutage.Classify(e) is null && e is not OperationCanceledException)
+                    return cause; // refused for good (authentication, no such database): waiting will not help
+                left = deadline - DateTimeOffset.UtcNow;
+                if (left <= TimeSpan.Zero)
+                    return $"still unreachable after {attempt} attempt(s) in {limit.TotalSeconds:0} s (Database:StartupTimeoutSeconds): {cause}";
+                var wait = delay < left ? delay : left;
+                LogAttempt(logger, host, attempt, cause, wait.TotalSeconds);
+                try
+                {
+                    await Task.Delay(wait, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return "start-up was cancelled";
+                }
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database {Host} not reachable (attempt {Attempt}): {Cause}; retrying in {Seconds:0.##} s")]
+    private static partial void LogAttempt(ILogger logger, string host, int attempt, string cause, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database {Host} reached on attempt {Attempt}")]
+    private static partial void LogReached(ILogger logger, string host, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Start-up stopped: database {Host}: {Reason}")]
+    private static partial void LogStopped(ILogger logger, string host, string reason);
 }

@@ -16,8 +16,8 @@ public static class CrossOrigin
         return services.AddOptions<CorsOptions>().Configure<IOptions<CorsSettings>>((o, settings) => o.AddDefaultPolicy(p => p
             .WithOrigins([.. settings.Value.AllowedOrigins.Where(origin => origin.Length > 0)])
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
-            .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match")
-            .WithExposedHeaders("ETag", "Location", "Retry-After")
+            .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key")
+            .WithExposedHeaders("ETag", "Location", "Retry-After", "Idempotent-Replayed")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10)))).Services;
     }
 
@@ -29,6 +29,10 @@ public static class CrossOrigin
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSettings>>((o, settings) =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // The framework trusts loopback by default; a local process could then forge its address. Trust nobody
+            // until configured.
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
             foreach (var proxy in settings.Value.KnownProxies) o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
             foreach (var network in settings.Value.KnownNetworks) o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         }).Services;

@@ -21,13 +21,16 @@ public static class Health
         return app;
     }
 
-    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> ReadyAsync(NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> ReadyAsync(
+        NpgsqlDataSource db, DatabaseOutage outage, ShutdownDrain drain, HttpResponse response, CancellationToken ct)
     {
+        if (drain.IsDraining) return Problems.Status(503, "The instance is shutting down.", "Not ready");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(ReadyTimeout);
         try
         {
             var applied = await Migrations.AppliedVersionsAsync(db, timeout.Token);
+            outage.Succeeded();
             var missing = Migrations.ExpectedVersions.Except(applied).ToList();
             return missing.Count == 0
                 ? TypedResults.Ok(new HealthReport("ready"))
@@ -35,6 +38,7 @@ public static class Health
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
         {
+            response.Headers.RetryAfter = outage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Problems.Status(503, "The database is unreachable or not migrated.", "Not ready");
         }
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AssetForge.Infrastructure.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -49,6 +50,8 @@ public static class Problems
         413 => "The request body is too large.",
         415 => "The request body must be application/json.",
         429 => "Too many requests; retry later.",
+        503 => "The service is unavailable; retry later.",
+        504 => "The request timed out; retry later.",
         _ => "An unexpected error occurred.",
     };
 
@@ -86,7 +89,8 @@ public static class Problems
 /// message a client can act on; anything else is a 500 that reveals nothing but the trace id.
 /// </summary>
 public sealed partial class ApiExceptionHandler(
-    IProblemDetailsService problems, IEnumerable<IUnhandledExceptionObserver> observers, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+    IProblemDetailsService problems, IEnumerable<IUnhandledExceptionObserver> observers, DatabaseOutage outage,
+    ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -101,6 +105,26 @@ public sealed partial class ApiExceptionHandler(
         else if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested)
         {
             return true; // the client went away; nobody is listening for an answer
+        }
+        else if (DatabaseOutage.Classify(exception) is { } kind)
+        {
+            // The database is down, restarting, full or too slow: the client may retry, and an outage logs once
+            // (DatabaseOutage), not once per request. Nothing was committed unless the statement had finished.
+            outage.Failed(exception, kind);
+            http.Response.Headers.RetryAfter = outage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem = kind == OutageKind.TimedOut
+                ? new ProblemDetails
+                {
+                    Status = StatusCodes.Status504GatewayTimeout,
+                    Title = "The database did not answer in time",
+                    Detail = "The request timed out waiting for the database; retry after the Retry-After delay.",
+                }
+                : new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "The database is unavailable",
+                    Detail = "The database cannot be reached right now; retry after the Retry-After delay.",
+                };
         }
         else if (Unstorable(exception) is { } reason)
         {

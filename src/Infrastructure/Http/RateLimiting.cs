@@ -25,17 +25,20 @@ public static class RateLimiting
             {
                 if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method))
                     return RateLimitPartition.GetNoLimiter("reads");
+                // Windows are aligned to the clock (window n covers [n·W, (n+1)·W)) and the window's number is part
+                // of the partition key, so the time left, and hence Retry-After, is known exactly; a past window's
+                // limiter goes idle and the partitioned limiter drops it.
                 if (CurrentUser.From(http.User) is { } user)
-                    return RateLimitPartition.GetFixedWindowLimiter("user:" + user.Id, _ => writes);
+                    return RateLimitPartition.GetFixedWindowLimiter(Window.Key("user:" + user.Id, writes.Window), _ => writes);
                 var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter("ip:" + ip, _ => anonymous);
+                return RateLimitPartition.GetFixedWindowLimiter(Window.Key("ip:" + ip, anonymous.Window), _ => anonymous);
             });
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                var window = CurrentUser.From(http.User) is null ? anonymous.Window : writes.Window;
+                var seconds = Math.Max(1, (int)Math.Ceiling(Window.Left(window).TotalSeconds));
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
                 {
@@ -59,4 +62,14 @@ public static class RateLimiting
         QueueLimit = 0,
         AutoReplenishment = true,
     };
+}
+
+/// <summary>Clock-aligned fixed windows: which one a moment falls in, and how much of it is left.</summary>
+internal static class Window
+{
+    public static string Key(string caller, TimeSpan window) =>
+        caller + "@" + (DateTimeOffset.UtcNow.Ticks / window.Ticks).ToString(CultureInfo.InvariantCulture);
+
+    public static TimeSpan Left(TimeSpan window) =>
+        TimeSpan.FromTicks(window.Ticks - DateTimeOffset.UtcNow.Ticks % window.Ticks);
 }

@@ -1,5 +1,8 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using AssetForge.Infrastructure.Data;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -86,8 +89,20 @@ public static class Authentication
         }
 
         var directory = context.HttpContext.RequestServices.GetRequiredService<UserDirectory>();
-        var user = await directory.ResolveAsync(subject, principal.FindFirstValue("email"), principal.FindFirstValue("name"),
-            context.HttpContext.RequestAborted);
+        UserRow user;
+        try
+        {
+            user = await directory.ResolveAsync(subject, principal.FindFirstValue("email"), principal.FindFirstValue("name"),
+                context.HttpContext.RequestAborted);
+        }
+        catch (Exception e) when (DatabaseOutage.Classify(e) is not null)
+        {
+            // Thrown from here, the bearer handler would log an Error with the stack trace on every request of an
+            // outage; kept aside instead, BearerTokens.Guard rethrows it for the exception handler's 503.
+            context.HttpContext.Features.Set(new DeferredFailure(ExceptionDispatchInfo.Capture(e)));
+            context.Fail("The user directory is unavailable.");
+            return;
+        }
         var isAdmin = principal.IsInRole("admin") || string.Equals(user.Role, "admin", StringComparison.OrdinalIgnoreCase);
 
         var identity = new ClaimsIdentity(
@@ -106,4 +121,28 @@ public static class Authentication
             return configuration;
         }
     }
+}
+
+/// <summary>A database failure met while authenticating, rethrown by <see cref="BearerTokens.UseBearerTokenGuard"/>.</summary>
+internal sealed record DeferredFailure(ExceptionDispatchInfo Failure);
+
+public static class BearerTokens
+{
+    /// <summary>
+    /// A request that sends a bearer token which fails validation is a 401 on every route, including those open to
+    /// anonymous callers: the caller meant to be someone, and silently treating them as anonymous would hide an
+    /// expired or forged token (and spend the anonymous budget). Runs right after UseAuthentication.
+    /// </summary>
+    public static IApplicationBuilder UseBearerTokenGuard(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (http.Features.Get<DeferredFailure>() is { } deferred) deferred.Failure.Throw();
+        // UseAuthentication keeps only successes; the handler caches its result, so asking again costs nothing.
+        if (http.User.Identity?.IsAuthenticated != true && http.Request.Headers.Authorization.Count > 0
+            && await http.AuthenticateAsync() is { Failure: not null })
+        {
+            await http.ChallengeAsync();
+            return;
+        }
+        await next(http);
+    });
 }

@@ -109,12 +109,33 @@ public sealed class IdentityTests(IdentityTests.Factory factory) : IClassFixture
         var rejected = await user.Client.PostAsync("/api/_probe/write", null);
         await rejected.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.True(rejected.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After must say when to come back");
+        // Windows are aligned to the clock: Retry-After is what is left of this hour, not the whole hour.
+        var left = 3600 - DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 3600;
+        Assert.InRange(rejected.Headers.RetryAfter!.Delta!.Value.TotalSeconds, left - 2, left + 1);
 
         for (var i = 0; i < 10; i++) await (await user.Client.GetAsync("/api/_probe/read")).AssertStatusAsync(HttpStatusCode.NoContent);
 
         // Another user has a budget of their own.
         var other = await factory.SignInAsync();
         await (await other.Client.PostAsync("/api/_probe/write", null)).AssertStatusAsync(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("expired")]
+    [InlineData("wrong-key")]
+    [InlineData("garbage")]
+    public async Task An_invalid_token_is_a_401_even_on_a_route_open_to_anonymous_callers(string kind)
+    {
+        var subject = Tokens.NewSubject();
+        var token = kind switch
+        {
+            "expired" => Tokens.Expired(subject),
+            "wrong-key" => Tokens.WrongKey(subject),
+            _ => "not.a.jwt",
+        };
+        var response = await factory.ClientWith(token).PostAsync("/api/_probe/anonymous", null);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
     }
 
     [Fact]

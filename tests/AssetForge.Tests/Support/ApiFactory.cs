@@ -27,8 +27,17 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         var server = await PostgresServer.GetAsync();
-        ConnectionString = await server.CreateMigratedDatabaseAsync();
-        _db = NpgsqlDataSource.Create(ConnectionString);
+        UseDatabase(await server.CreateMigratedDatabaseAsync());
+    }
+
+    /// <summary>Runs after the host and <see cref="Db"/> are gone: for a subclass's own resources (its own cluster).</summary>
+    protected virtual Task DisposedAsync() => Task.CompletedTask;
+
+    /// <summary>Points the application and <see cref="Db"/> at a database of the subclass's choosing.</summary>
+    protected void UseDatabase(string connectionString)
+    {
+        ConnectionString = connectionString;
+        _db = NpgsqlDataSource.Create(connectionString);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -38,6 +47,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Logging:Format", "text");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Jobs:Enabled", "false"); // tests run jobs explicitly
+        builder.UseSetting("Shutdown:DrainSeconds", "0"); // disposing a test host must not wait for a load balancer
         foreach (var (key, value) in Tokens.HostSettings.Concat(Settings)) builder.UseSetting(key, value);
     }
 
@@ -62,5 +72,6 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         if (_db is not null) await _db.DisposeAsync();
         await base.DisposeAsync();
+        await DisposedAsync();
     }
 }

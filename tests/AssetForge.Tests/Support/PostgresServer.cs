@@ -96,9 +96,48 @@ public sealed class PostgresServer
         return new PostgresServer(container.GetConnectionString(), "testcontainers");
     }
 
-    private static class LocalCluster
+    /// <summary>
+    /// A cluster of its own, on its own port, that a test may stop and start (outage tests) without disturbing the
+    /// shared server other test classes use at the same time. Removed at exit.
+    /// </summary>
+    public static async Task<(PostgresServer Server, LocalCluster Cluster)> StartOwnClusterAsync()
     {
+        var cluster = await LocalCluster.CreateAsync();
+        var server = new PostgresServer(cluster.AdminConnectionString, "own local cluster");
+        await server.ExecuteAsync($"CREATE DATABASE \"{Template}\"");
+        Migrations.Apply(server.ConnectionStringFor(Template) + ";Pooling=false", NullLogger.Instance);
+        return (server, cluster);
+    }
+
+    public sealed class LocalCluster
+    {
+        private readonly string _bin;
+        private readonly string _dir;
+        private readonly bool _asRoot;
+        private readonly string _options;
+
+        private LocalCluster(string bin, string dir, bool asRoot, int port)
+        {
+            _bin = bin;
+            _dir = dir;
+            _asRoot = asRoot;
+            Port = port;
+            // Durability is worthless for a throwaway cluster: skip fsync and WAL flushes for speed.
+            _options = $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " +
+                       "-c full_page_writes=off -c max_connections=300";
+        }
+
+        public int Port { get; }
+
+        public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+
         public static async Task<PostgresServer> StartAsync()
+        {
+            var cluster = await CreateAsync();
+            return new PostgresServer(cluster.AdminConnectionString, "local cluster");
+        }
+
+        public static async Task<LocalCluster> CreateAsync()
         {
             var bin = FindBinDirectory()
                 ?? throw new InvalidOperationException(
@@ -111,27 +150,44 @@ public sealed class PostgresServer
 
             await RunAsOwnerAsync(asRoot, Path.Combine(bin, "initdb"),
                 ["-D", dir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
-            var port = Ports.Free();
-            // Durability is worthless for a throwaway cluster: skip fsync and WAL flushes for speed.
-            var options = $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " +
-                          "-c full_page_writes=off -c max_connections=300";
-            await RunAsOwnerAsync(asRoot, Path.Combine(bin, "pg_ctl"),
-                ["-D", dir, "-l", Path.Combine(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
+            var cluster = new LocalCluster(bin, dir, asRoot, Ports.Free());
+            await cluster.StartServerAsync();
 
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 try
                 {
-                    RunAsOwnerAsync(asRoot, Path.Combine(bin, "pg_ctl"), ["-D", dir, "-m", "immediate", "stop"]).GetAwaiter().GetResult();
-                    Directory.Delete(dir, recursive: true);
+                    if (Directory.Exists(dir)) cluster.RemoveAsync().GetAwaiter().GetResult();
                 }
                 catch
                 {
                     // Best effort: a leftover temp directory must not fail the run.
                 }
             };
-            return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", "local cluster");
+            return cluster;
         }
+
+        /// <summary>Starts the server and waits until it accepts connections.</summary>
+        public Task StartServerAsync() => RunAsOwnerAsync(_asRoot, Path.Combine(_bin, "pg_ctl"),
+            ["-D", _dir, "-l", Path.Combine(_dir, "server.log"), "-o", _options, "-w", "-t", "60", "start"]);
+
+        /// <summary>Stops the server at once and deletes its directory.</summary>
+        public async Task RemoveAsync()
+        {
+            try
+            {
+                await StopServerAsync("immediate");
+                Directory.Delete(_dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                // Best effort, as at exit.
+            }
+        }
+
+        /// <summary>Stops the server ("fast": sessions are terminated with 57P01; "immediate": as a crash would).</summary>
+        public Task StopServerAsync(string mode = "fast") =>
+            RunAsOwnerAsync(_asRoot, Path.Combine(_bin, "pg_ctl"), ["-D", _dir, "-m", mode, "-w", "stop"]);
 
         private static string? FindBinDirectory()
         {

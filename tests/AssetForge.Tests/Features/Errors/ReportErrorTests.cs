@@ -89,12 +89,23 @@ public sealed class ReportErrorTests(ReportErrorTests.Factory factory) : IClassF
     }
 
     [Fact]
-    public async Task An_invalid_token_is_not_needed_to_report_and_yields_no_user()
+    public async Task An_invalid_token_is_a_401_and_stores_nothing_though_no_token_is_needed()
     {
-        // A client whose token expired must still be able to say so.
+        // A caller that sends a token means to be someone: an expired one is not quietly downgraded to anonymous.
+        var endpoint = $"/expired-{Guid.NewGuid():N}";
         var client = factory.ClientWith(Tokens.Expired(Tokens.NewSubject()));
-        var (id, _) = await ReportAsync(client, """{"endpoint":"/x","method":"GET","message":"token expired"}""");
-        Assert.Equal(1L, await factory.Db.ScalarAsync<long>("SELECT count(*) FROM api_errors WHERE id = $1 AND user_id IS NULL", id));
+        var response = await client.SendAsync(Report($$"""{"endpoint":"{{endpoint}}","method":"GET","message":"token expired"}"""));
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(0L, await factory.Db.ScalarAsync<long>("SELECT count(*) FROM api_errors WHERE endpoint = $1", endpoint));
+    }
+
+    [Fact]
+    public async Task Forwarded_for_from_loopback_is_not_believed_unless_configured()
+    {
+        var forged = Report("""{"endpoint":"/x","method":"GET","message":"local forger"}""", peer: "127.0.0.1");
+        forged.Headers.Add("X-Forwarded-For", "192.0.2.77");
+        var body = await (await factory.CreateClient().SendAsync(forged)).AssertStatusAsync(HttpStatusCode.Created);
+        Assert.Equal("127.0.0.1", body.GetProperty("ipAddress").GetString());
     }
 
     [Fact]

@@ -1,10 +1,8 @@
 using System.Reflection;
-using AssetForge.Generators;
+using AssetForge.Infrastructure.Data;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Npgsql;
 
-namespace AssetForge.Tests.Infrastructure;
+namespace AssetForge.Tests.Generator;
 
 /// <summary>The row and query generator turns mistakes into compile-time errors.</summary>
 public sealed class GeneratorTests
@@ -73,6 +71,15 @@ public sealed class GeneratorTests
             [DbRow] public sealed record Row(Guid Id);
             """);
         Assert.Contains(diagnostics, d => d.Id == "AF002");
+    }
+
+    [Fact]
+    public void A_row_that_is_a_struct_is_AF003()
+    {
+        var (diagnostics, _) = Run("""
+            [DbRow] public partial record struct Row(Guid Id);
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF003");
     }
 
     [Fact]
@@ -147,6 +154,52 @@ public sealed class GeneratorTests
     }
 
     [Fact]
+    public void An_unsupported_result_type_is_AF006()
+    {
+        var (diagnostics, _) = Run("""
+            public static partial class Sql { [Query("SELECT 1")] public static partial Task<System.IO.Stream> Get(NpgsqlDataSource db); }
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF006" && d.GetMessage().Contains("Stream"));
+    }
+
+    [Fact]
+    public void An_outcome_is_an_answer_never_a_parameter_AF005()
+    {
+        var (diagnostics, _) = Run("""
+            [DbOutcome] public enum Done { Yes, No }
+            public static partial class Sql { [Query("SELECT @d")] public static partial Task<Done> Echo(NpgsqlDataSource db, Done d); }
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF005");
+    }
+
+    [Fact]
+    public void A_label_the_outcome_enum_lacks_throws_instead_of_reading_as_a_default()
+    {
+        // The application's own generated parser: a typo in a CASE … THEN 'stael' must not turn into Done (0).
+        Assert.Equal(WriteOutcome.NotFound, DbOutcomes.Parse("not_found", default(WriteOutcome)));
+        var e = Assert.Throws<InvalidOperationException>(() => DbOutcomes.Parse("stael", default(WriteOutcome)));
+        Assert.Contains("'stael'", e.Message);
+    }
+
+    /// <summary>Every descriptor the generator declares, found by reflection so a new one cannot be forgotten.</summary>
+    public static TheoryData<string> DiagnosticIds() => new(typeof(AssetForge.Generators.QueryGenerator).Assembly.GetTypes()
+        .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
+        .Distinct().Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(DiagnosticIds))]
+    public void Every_diagnostic_has_a_test_here_and_a_section_in_docs_generator_md(string id)
+    {
+        Assert.Contains(typeof(GeneratorTests).GetMethods(), m => m.Name.EndsWith("_" + id, StringComparison.Ordinal));
+        Assert.Contains($"\n## {id}:", File.ReadAllText(RepositoryFile("docs/generator.md")).ReplaceLineEndings("\n"));
+    }
+
+    private static string RepositoryFile(string path, [System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
+        Path.Combine(Path.GetDirectoryName(here)!, "../../..", path);
+
+    [Fact]
     public void A_row_no_query_returns_is_warned_AF007()
     {
         var (diagnostics, _) = Run("""
@@ -191,26 +244,7 @@ public sealed class GeneratorTests
 
     private static (List<Diagnostic> Diagnostics, List<string> Generated) Run(string source)
     {
-        var tree = CSharpSyntaxTree.ParseText(Usings + source, new CSharpParseOptions(LanguageVersion.Preview));
-        var references = AppDomain.CurrentDomain.GetAssemblies()
-            .Where(a => !a.IsDynamic && !string.IsNullOrEmpty(a.Location))
-            .Append(typeof(NpgsqlDataSource).Assembly)
-            .Append(typeof(AssetForge.Infrastructure.Data.DbRowAttribute).Assembly)
-            .Distinct()
-            .Select(a => MetadataReference.CreateFromFile(a.Location));
-        var compilation = CSharpCompilation.Create("Sample", [tree], references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-
-        var driver = CSharpGeneratorDriver.Create(
-            [new RowGenerator().AsSourceGenerator(), new QueryGenerator().AsSourceGenerator(), new EnumGenerator().AsSourceGenerator()],
-            parseOptions: (CSharpParseOptions)tree.Options);
-        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
-
-        var diagnostics = generatorDiagnostics
-            .Concat(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id.StartsWith("CS")))
-            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
-            .ToList();
-        var generated = output.SyntaxTrees.Skip(1).Select(t => t.ToString()).ToList();
-        return (diagnostics, generated);
+        var result = GeneratorHarness.Run(Usings + source);
+        return (result.Diagnostics, result.Generated);
     }
 }
