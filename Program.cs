@@ -7,15 +7,19 @@ using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
+using AssetForge.Infrastructure.Telemetry;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.AddAssetForgeLogging();
 builder.Services.AddAssetForgeSettings();
+builder.AddAssetForgeTelemetry();
+builder.AddAssetForgeManagement();
 builder.Services.AddAssetForgeJson();
 builder.Services.AddAssetForgeProblems();
 builder.Services.AddAssetForgeValidation();
 builder.Services.AddAssetForgeDatabase();
+builder.Services.AddAssetForgeHealth();
 builder.Services.AddAssetForgeOpenApi();
 builder.Services.AddAssetForgeAuthentication();
 builder.Services.AddAssetForgeRateLimiting();
@@ -39,6 +43,7 @@ if (!await app.MigrateDatabaseAsync()) return 1;
 if (args is ["migrate", ..]) return 0;
 
 app.UseShutdownDrain();
+app.UseAssetForgeManagement();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

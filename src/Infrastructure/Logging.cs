@@ -10,6 +10,12 @@ public static class Logging
     {
         var format = builder.Configuration["Logging:Format"] ?? (builder.Environment.IsDevelopment() ? "text" : "json");
         builder.Logging.ClearProviders();
+        // The health service logs every unhealthy probe as an Error (every few seconds per probe during an outage);
+        // the 503's body names the failing check and DatabaseOutage logs the outage once.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
+        // Every line carries the current trace and span ids (as scope values), so a log line leads to its trace.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         if (format.Equals("json", StringComparison.OrdinalIgnoreCase))
             builder.Logging.AddJsonConsole(o =>
             {
@@ -21,6 +27,7 @@ public static class Logging
             builder.Logging.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
+                o.IncludeScopes = true;
                 o.UseUtcTimestamp = true;
                 o.TimestampFormat = "HH:mm:ss.fff ";
             });

@@ -116,16 +116,18 @@ public static partial class AggregateErrors
 
         protected override TimeSpan Interval => TimeSpan.FromSeconds(_settings.AggregationIntervalSeconds);
 
-        protected override async Task RunAsync(NpgsqlConnection connection, CancellationToken ct)
+        protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
         {
             var now = clock.GetUtcNow();
             var completeBefore = FloorHour(now - SettleTime);
             var earliest = _settings.RetentionDays > 0 ? FloorHour(now.AddDays(-_settings.RetentionDays)) : DateTimeOffset.UnixEpoch;
+            long rows = 0;
             while (true)
             {
                 var run = await AggregateAsync(connection, earliest, completeBefore, onlyPending: true, HoursPerBatch, ct);
                 if (run.Hours > 0) LogAggregated(logger, run.Hours, run.FirstHour, run.LastHour, run.Buckets, run.Removed);
-                if (run.Hours < HoursPerBatch) return;
+                rows += run.Buckets + run.Removed;
+                if (run.Hours < HoursPerBatch) return rows;
             }
         }
 

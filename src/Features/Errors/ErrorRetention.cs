@@ -26,13 +26,14 @@ public static partial class ErrorRetention
 
         protected override TimeSpan Interval => TimeSpan.FromSeconds(_settings.RetentionIntervalSeconds);
 
-        protected override async Task RunAsync(NpgsqlConnection connection, CancellationToken ct)
+        protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
         {
-            if (_settings.RetentionDays == 0) return;
+            if (_settings.RetentionDays == 0) return 0;
             var cutoff = clock.GetUtcNow().AddDays(-_settings.RetentionDays);
             var deleted = await DeleteOldErrors.DeleteInBatchesAsync(connection, cutoff, resolvedOnly: false, _settings.RetentionBatchSize, ct);
             await ForgetAggregatedHoursAsync(connection, AggregateErrors.FloorHour(cutoff), ct);
             if (deleted > 0) LogDeleted(logger, deleted, cutoff);
+            return deleted;
         }
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Deleted} error(s) created before {Cutoff:o}")]

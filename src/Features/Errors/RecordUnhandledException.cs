@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading.Channels;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
+using AssetForge.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -42,7 +42,12 @@ public static partial class RecordUnhandledException
             // Never block a request: when the writer falls behind, the oldest queued error gives way.
             _queue = Channel.CreateBounded<Captured>(
                 new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-                _ => Interlocked.Increment(ref _dropped));
+                _ =>
+                {
+                    Interlocked.Increment(ref _dropped);
+                    AppMetrics.UnhandledQueued.Add(-1);
+                    AppMetrics.UnhandledDropped.Add(1, new KeyValuePair<string, object?>("reason", "queue_full"));
+                });
         }
 
         /// <summary>Errors dropped because the queue was full or the database refused them (for logs and tests).</summary>
@@ -59,11 +64,12 @@ public static partial class RecordUnhandledException
             foreach (var (name, values) in request.Headers)
                 headers[i++] = new(name, Redaction.IsSensitiveName(name) ? Redaction.Marker : values.ToString());
 
+            AppMetrics.UnhandledQueued.Add(1);
             _queue.Writer.TryWrite(new Captured(
                 Guid.CreateVersion7(),
                 _clock.GetUtcNow(),
                 // The same expression the problem response's traceId uses, so a client quoting it finds this row.
-                Activity.Current?.Id ?? http.TraceIdentifier,
+                Correlation.TraceId(http),
                 (request.PathBase + (where?.Path ?? request.Path)).ToString(),
                 request.Method,
                 (where?.Endpoint as RouteEndpoint)?.RoutePattern.RawText,
@@ -80,7 +86,10 @@ public static partial class RecordUnhandledException
             try
             {
                 await foreach (var error in _queue.Reader.ReadAllAsync(stoppingToken))
+                {
+                    AppMetrics.UnhandledQueued.Add(-1);
                     await WriteAsync(error, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -113,6 +122,7 @@ public static partial class RecordUnhandledException
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 Interlocked.Increment(ref _dropped);
+                AppMetrics.UnhandledDropped.Add(1, new KeyValuePair<string, object?>("reason", "write_failed"));
                 // One error per outage, not one per request: a down database would otherwise flood the log.
                 if (!_failing) LogWriteFailed(_logger, e, error.RequestId);
                 _failing = true;

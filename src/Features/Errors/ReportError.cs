@@ -2,6 +2,7 @@ using System.Text.Json;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
+using AssetForge.Infrastructure.Telemetry;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -70,6 +71,8 @@ public static partial class ReportError
             request.ExternalService, request.ExternalErrorCode, Redaction.Text(request.ExternalErrorMessage, int.MaxValue),
             request.Context is { } context ? Redaction.Json(context) : Rules.EmptyObject, request.Tags ?? [],
             RequestOrigin.IpAddress(http), RequestOrigin.UserAgent(http), clock.GetUtcNow(), ct);
+        AppMetrics.ErrorReported(PgEnumLabels<ErrorSeverity>.Of(request.Severity ?? ErrorSeverity.Error),
+            PgEnumLabels<ErrorCategory>.Of(request.Category ?? ErrorCategory.Unknown));
         ETags.Set(http.Response, row.Version);
         return TypedResults.Created($"/api/errors/{row.Id}", row.ToResponse());
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
+using AssetForge.Infrastructure.Telemetry;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -66,6 +67,7 @@ public static partial class CreatePipeline
         }
 
         if (result.Outcome != WriteOutcome.Done || result.Row is null) return UnknownAsset();
+        AppMetrics.PipelinesCreated.Add(1);
         ETags.Set(response, result.Row.Version);
         return TypedResults.Created($"/api/pipelines/{id}", result.Row.ToResponse(result.Stages));
     }

@@ -1,6 +1,7 @@
 using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Jobs;
+using AssetForge.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -22,7 +23,7 @@ public static partial class ExpirePipelines
 
         protected override TimeSpan Interval => _settings.Interval;
 
-        protected override async Task RunAsync(NpgsqlConnection connection, CancellationToken ct)
+        protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
         {
             long total = 0;
             int expired;
@@ -32,7 +33,12 @@ public static partial class ExpirePipelines
                 total += expired;
             }
             while (expired == _settings.JobBatchSize);
-            if (total > 0) LogExpired(logger, total);
+            if (total > 0)
+            {
+                LogExpired(logger, total);
+                AppMetrics.PipelinesFinished.Add(total, new KeyValuePair<string, object?>("status", "failed"));
+            }
+            return total;
         }
     }
 

@@ -29,10 +29,42 @@ public static partial class ListPipelines
 
         // Members are always scoped to themselves; admins to the userId they asked for, or to everyone.
         var owner = user.IsAdmin ? userId : user.Id;
-        var scope = $"pipelines|user={owner?.ToString() ?? "*"}|status={string.Join(',', filter.Select(PgEnumLabels<PipelineStatus>.Of))}";
+        var scope = Scope(owner, filter);
         var after = codec.Read(cursor, scope, errors) ?? Start;
         if (errors.Problem is { } problem) return problem;
 
+        return TypedResults.Ok(await PageAsync(db, owner, filter, after, pageSize, codec, scope, ct));
+    }
+
+    /// <summary>The distinct statuses asked for, in order; null when one of them is not a status.</summary>
+    internal static PipelineStatus[]? ParseStatuses(string[]? status)
+    {
+        var statuses = new SortedSet<PipelineStatus>();
+        foreach (var label in status ?? [])
+        {
+            if (!PgEnumLabels<PipelineStatus>.TryParse(label, out var value)) return null;
+            statuses.Add(value);
+        }
+        return statuses.ToArray();
+    }
+
+    internal static ValidationProblem InvalidStatus(string[] status)
+    {
+        var label = status.First(s => !PgEnumLabels<PipelineStatus>.TryParse(s, out _));
+        return Problems.Validation("status", $"'{label}' is not a pipeline status; use one of: {string.Join(", ", PgEnumLabels<PipelineStatus>.All)}.");
+    }
+
+    internal static string Scope(Guid? owner, PipelineStatus[] filter) =>
+        $"pipelines|user={owner?.ToString() ?? "*"}|status={string.Join(',', filter.Select(PgEnumLabels<PipelineStatus>.Of))}";
+
+    /// <summary>The first page starts after <see cref="Start"/>; the list stream's snapshots are that page.</summary>
+    internal static Task<CursorPage<PipelineSummary>> FirstPageAsync(NpgsqlDataSource db, Guid? owner, PipelineStatus[] filter,
+        CursorCodec codec, CancellationToken ct) =>
+        PageAsync(db, owner, filter, Start, Paging.DefaultLimit, codec, Scope(owner, filter), ct);
+
+    private static async Task<CursorPage<PipelineSummary>> PageAsync(NpgsqlDataSource db, Guid? owner, PipelineStatus[] filter,
+        Keyset after, int pageSize, CursorCodec codec, string scope, CancellationToken ct)
+    {
         var rows = (owner, filter.Length) switch
         {
             ({ } ownerId, 0) => await ForUserAsync(db, ownerId, after.CreatedAt, after.Id, pageSize + 1, ct),
@@ -40,7 +72,7 @@ public static partial class ListPipelines
             (null, 0) => await ForEveryoneAsync(db, after.CreatedAt, after.Id, pageSize + 1, ct),
             (null, _) => await ForEveryoneByStatusAsync(db, filter, after.CreatedAt, after.Id, pageSize + 1, ct),
         };
-        return TypedResults.Ok(Paging.ToCursorPage(rows, pageSize, r => r.ToSummary(), r => new Keyset(r.CreatedAt, r.Id), codec, scope));
+        return Paging.ToCursorPage(rows, pageSize, r => r.ToSummary(), r => new Keyset(r.CreatedAt, r.Id), codec, scope);
     }
 
     // Served by generation_pipelines_user_created_idx: user_id and the row comparison are its index condition.

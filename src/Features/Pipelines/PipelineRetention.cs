@@ -20,11 +20,12 @@ public static partial class PipelineRetention
 
         protected override TimeSpan Interval => _settings.Interval;
 
-        protected override async Task RunAsync(NpgsqlConnection connection, CancellationToken ct)
+        protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
         {
             var deleted = await CleanupPipelines.DeleteTerminalAsync(connection, clock.GetUtcNow() - _settings.Retention,
                 _settings.JobBatchSize, ct);
             if (deleted > 0) LogDeleted(logger, deleted, _settings.RetentionDays);
+            return deleted;
         }
     }
 

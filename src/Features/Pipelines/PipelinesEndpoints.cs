@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AssetForge.Features.Pipelines;
@@ -22,6 +23,10 @@ public static class PipelinesEndpoints
             new KeyedValidator<PipelinesSettings>(PipelinesSettings.Section, new PipelinesSettingsValidator()));
         services.AddSingleton<ExpirePipelines.Job>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpirePipelines.Job>());
+        services.AddSingleton<PipelineEventSettings>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, EventStreamProblemWriter>());
+        services.AddSingleton<PipelineEventHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<PipelineEventHub>());
         services.AddSingleton<PipelineRetention.Job>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineRetention.Job>());
         return services;
@@ -29,7 +34,7 @@ public static class PipelinesEndpoints
 
     public static IEndpointRouteBuilder MapPipelines(this IEndpointRouteBuilder api)
     {
-        // Literal segments (statistics, expired, cleanup, by-meshy-task) outrank {id} in routing; {id} has no
+        // Literal segments (statistics, expired, cleanup, events, by-meshy-task) outrank {id} in routing; {id} has no
         // constraint so that a malformed id is a 400 naming it rather than a 404.
         var pipelines = api.MapGroup("/pipelines").WithTags("Pipelines").WithValidation();
 
@@ -47,10 +52,16 @@ public static class PipelinesEndpoints
         pipelines.MapPost("/cleanup", CleanupPipelines.HandleAsync).Idempotent()
             .RequireAuthorization(Authentication.AdminPolicy)
             .WithName("CleanupPipelines").WithSummary("Admin: delete terminal pipelines completed before olderThan; returns how many.");
+        pipelines.MapGet("/events", StreamPipelineListEvents.HandleAsync).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).DescribeEvents(PipelineEventDocs.List)
+            .WithName("StreamPipelineListEvents").WithSummary("Server-sent events: changes to the caller's pipelines (admin: anyone's), for dashboards.");
         pipelines.MapGet("/by-meshy-task/{taskId}", GetPipelineByMeshyTask.HandleAsync)
             .WithName("GetPipelineByMeshyTask").WithSummary("The newest pipeline with this Meshy task id, with its stages.");
         pipelines.MapGet("/{id}", GetPipeline.HandleAsync)
             .WithName("GetPipeline").WithSummary("One pipeline with its stages in order, and its ETag.");
+        pipelines.MapGet("/{id}/events", StreamPipelineEvents.HandleAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests).DescribeEvents(PipelineEventDocs.Single)
+            .WithName("StreamPipelineEvents").WithSummary("Server-sent events: a snapshot of the pipeline, then each change until it is final.");
         pipelines.MapPatch("/{id}/progress", UpdatePipelineProgress.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("UpdatePipelineProgress").WithSummary("Set progress (0..100) and the current stage of a running pipeline.");
@@ -74,6 +85,8 @@ public static class PipelinesEndpoints
 [JsonSerializable(typeof(CleanupPipelines.Request), TypeInfoPropertyName = "CleanupPipelinesRequest")]
 [JsonSerializable(typeof(CleanupPipelines.Response), TypeInfoPropertyName = "CleanupPipelinesResponse")]
 [JsonSerializable(typeof(Pipeline))]
+[JsonSerializable(typeof(PipelineSummary))]
+[JsonSerializable(typeof(PipelineDeleted))]
 [JsonSerializable(typeof(CursorPage<PipelineSummary>))]
 [JsonSerializable(typeof(GetPipelineStatistics.Response), TypeInfoPropertyName = "GetPipelineStatisticsResponse")]
 internal sealed partial class PipelinesJsonContext : JsonSerializerContext;

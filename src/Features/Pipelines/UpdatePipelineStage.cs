@@ -2,6 +2,7 @@ using System.Text.Json;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
+using AssetForge.Infrastructure.Telemetry;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -49,6 +50,8 @@ public static partial class UpdatePipelineStage
     {
         var (outcome, row, stages) = await UpdateAsync(db, id, user.Id, user.IsAdmin, stageId, request.Status, request.Progress,
             request.Result, request.Error, request.ErrorDetails, ETags.IfMatch(http.Request), ct);
+        if (outcome == WriteOutcome.Done && request.Status is { } to && NextStates(to).Count == 0)
+            AppMetrics.StageFinished(PgEnumLabels<StageStatus>.Of(to), stages.FirstOrDefault(s => s.Id == stageId)?.Duration);
         return outcome switch
         {
             WriteOutcome.Done => PipelineWrites.Ok(http.Response, row!, stages),

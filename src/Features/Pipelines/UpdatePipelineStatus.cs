@@ -2,6 +2,7 @@ using System.Text.Json;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
+using AssetForge.Infrastructure.Telemetry;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -46,6 +47,7 @@ public static partial class UpdatePipelineStatus
         var to = request.Status!.Value;
         var (outcome, row, stages) = await UpdateAsync(db, id, user.Id, user.IsAdmin, to, request.Error, request.ErrorStage,
             request.ErrorDetails, request.Results, ETags.IfMatch(http.Request), ct);
+        if (outcome == WriteOutcome.Done && NextStates(to).Count == 0) AppMetrics.PipelineFinished(PgEnumLabels<PipelineStatus>.Of(to));
         return outcome switch
         {
             WriteOutcome.Done => PipelineWrites.Ok(http.Response, row!, stages),

@@ -24,8 +24,10 @@ public static class Database
         services.AddNpgsqlSlimDataSource(string.Empty, static (sp, builder) =>
         {
             var csb = builder.ConnectionStringBuilder;
-            csb.ConnectionString = GetConnectionString(sp.GetRequiredService<IConfiguration>());
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            csb.ConnectionString = GetConnectionString(configuration);
             Configure(builder);
+            Telemetry.TelemetrySetup.ConfigureTracing(builder, configuration);
         });
         services.AddSingleton<DatabaseOutage>();
         // One connection per request for the endpoints marked .Idempotent(): their filter opens it (and, with an

@@ -1,45 +1,109 @@
 using AssetForge.Infrastructure.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace AssetForge.Infrastructure.Http;
 
-public sealed record HealthReport(string Status);
+/// <summary>What a health endpoint answers: the verdict and each check that ran, so a 503 says which one failed.</summary>
+public sealed record HealthBody(string Status, IReadOnlyList<HealthCheckBody> Checks);
 
-/// <summary>Liveness says the process serves requests; readiness that PostgreSQL answers and every shipped migration is applied.</summary>
-public static class Health
+public sealed record HealthCheckBody(string Name, string Status, double DurationMs, string? Description);
+
+/// <summary>
+/// Liveness says the process serves requests and runs no check (a slow database must not get the process restarted);
+/// readiness runs the "ready" checks: PostgreSQL answers, and every migration shipped with this build is applied.
+/// Each database check has its own timeout, so a hung connection is a 503 within seconds, not a hung probe. A 503 is a
+/// problem (with Retry-After) whose detail and "checks" extension name the failing check; a draining instance is not
+/// ready whatever the checks say.
+/// </summary>
+public static partial class Health
 {
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(3);
+    public const string ReadyTag = "ready";
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+
+    public static IServiceCollection AddAssetForgeHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<DatabaseCheck>("database", tags: [ReadyTag], timeout: CheckTimeout)
+            .AddCheck<MigrationsCheck>("migrations", tags: [ReadyTag], timeout: CheckTimeout);
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/health").WithTags("Operations").AllowAnonymous().DisableRateLimiting();
-        group.MapGet("/live", () => TypedResults.Ok(new HealthReport("live")))
-            .WithSummary("Liveness: the process is serving requests.");
+        group.MapGet("/live", () => TypedResults.Ok(new HealthBody("live", [])))
+            .WithSummary("Liveness: the process is serving requests (no check touches the database).");
         group.MapGet("/ready", ReadyAsync)
-            .WithSummary("Readiness: the database answers and all migrations are applied.");
+            .WithSummary("Readiness: the database answers and all migrations are applied; a 503 problem names the failing check.");
         return app;
     }
 
-    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> ReadyAsync(
-        NpgsqlDataSource db, DatabaseOutage outage, ShutdownDrain drain, HttpResponse response, CancellationToken ct)
+    private static async Task<Results<Ok<HealthBody>, ProblemHttpResult>> ReadyAsync(
+        HealthCheckService checks, DatabaseOutage outage, ShutdownDrain drain, HttpResponse response, CancellationToken ct)
     {
         if (drain.IsDraining) return Problems.Status(503, "The instance is shutting down.", "Not ready");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ReadyTimeout);
-        try
+        var report = await checks.CheckHealthAsync(r => r.Tags.Contains(ReadyTag), ct);
+        var entries = report.Entries
+            .Select(e => new HealthCheckBody(e.Key, Label(e.Value.Status), Math.Round(e.Value.Duration.TotalMilliseconds, 1), e.Value.Description))
+            .ToList();
+        if (report.Entries.TryGetValue("database", out var database) && database.Status == HealthStatus.Healthy) outage.Succeeded();
+        if (report.Status == HealthStatus.Healthy) return TypedResults.Ok(new HealthBody("ready", entries));
+
+        response.Headers.RetryAfter = outage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var failing = entries.Where(e => e.Status != "healthy").Select(e => $"{e.Name} ({e.Description})");
+        return TypedResults.Problem(
+            detail: $"Failing: {string.Join("; ", failing)}.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready",
+            extensions: new Dictionary<string, object?> { ["checks"] = entries });
+    }
+
+    private static string Label(HealthStatus status) => status switch
+    {
+        HealthStatus.Healthy => "healthy",
+        HealthStatus.Degraded => "degraded",
+        _ => "unhealthy",
+    };
+
+    [Query("SELECT 1")]
+    private static partial Task<int> PingAsync(NpgsqlDataSource db, CancellationToken ct);
+
+    private sealed class DatabaseCheck(NpgsqlDataSource db) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
         {
-            var applied = await Migrations.AppliedVersionsAsync(db, timeout.Token);
-            outage.Succeeded();
-            var missing = Migrations.ExpectedVersions.Except(applied).ToList();
-            return missing.Count == 0
-                ? TypedResults.Ok(new HealthReport("ready"))
-                : Problems.Status(503, $"Migrations not applied: {string.Join(", ", missing)}.", "Not ready");
+            try
+            {
+                // WaitAsync: Npgsql does not abandon every stage of opening a connection when cancelled (a server
+                // that accepts and never answers holds it until the connection Timeout), so the check stops waiting
+                // itself and the health service reports the timeout.
+                await PingAsync(db, ct).WaitAsync(ct);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                // The reason stays in the logs: this body is served anonymously.
+                return HealthCheckResult.Unhealthy("The database does not answer.", e);
+            }
         }
-        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+    }
+
+    private sealed class MigrationsCheck(NpgsqlDataSource db) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
         {
-            response.Headers.RetryAfter = outage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problems.Status(503, "The database is unreachable or not migrated.", "Not ready");
+            try
+            {
+                var applied = await Migrations.AppliedVersionsAsync(db, ct).WaitAsync(ct);
+                var missing = Migrations.ExpectedVersions.Except(applied).ToList();
+                return missing.Count == 0
+                    ? HealthCheckResult.Healthy()
+                    : HealthCheckResult.Unhealthy($"Migrations not applied: {string.Join(", ", missing)}.");
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy("The applied migrations cannot be read.", e);
+            }
         }
     }
 }

@@ -239,13 +239,14 @@ public sealed partial class IdempotencyKeyRetentionJob(NpgsqlDataSource db, IOpt
 
     protected override TimeSpan Interval => settings.Interval;
 
-    protected override async Task RunAsync(NpgsqlConnection connection, CancellationToken ct)
+    protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         long total = 0;
         int deleted;
         do total += deleted = await DeleteExpiredAsync(connection, settings.BatchSize, ct);
         while (deleted == settings.BatchSize);
         if (total > 0) LogDeleted(logger, total);
+        return total;
     }
 
     [Execute("""

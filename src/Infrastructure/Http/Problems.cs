@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +20,7 @@ public static class Problems
         {
             var problem = ctx.ProblemDetails;
             var http = ctx.HttpContext;
-            problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
+            problem.Extensions["traceId"] = Correlation.TraceId(http);
             var status = problem.Status ?? http.Response.StatusCode;
             if (status == StatusCodes.Status400BadRequest && ctx.Exception is null && problem is not HttpValidationProblemDetails
                 && !problem.Extensions.ContainsKey("errors") && BindingFailures.FindAll(http) is { } errors)

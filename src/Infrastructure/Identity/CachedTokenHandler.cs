@@ -1,3 +1,4 @@
+using AssetForge.Infrastructure.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.Tokens;
 
@@ -18,7 +19,12 @@ internal sealed class CachedTokenHandler(TokenHandler inner, IMemoryCache cache,
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var now = time.GetUtcNow();
-        if (cache.TryGetValue(token, out Entry? entry) && entry is not null && now < entry.ValidUntil) return entry.Result;
+        if (cache.TryGetValue(token, out Entry? entry) && entry is not null && now < entry.ValidUntil)
+        {
+            AppMetrics.TokenCache(hit: true);
+            return entry.Result;
+        }
+        AppMetrics.TokenCache(hit: false);
 
         var result = await inner.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && result.SecurityToken is { } validated)

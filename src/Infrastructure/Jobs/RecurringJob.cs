@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -18,27 +20,41 @@ public abstract partial class RecurringJob(NpgsqlDataSource db, IOptions<JobSett
 
     protected abstract TimeSpan Interval { get; }
 
-    /// <summary>One run. Work in batches with short transactions; the lock is held for the whole run.</summary>
-    protected abstract Task RunAsync(NpgsqlConnection connection, CancellationToken ct);
+    /// <summary>
+    /// One run; returns the rows it wrote or deleted (the assetforge.job.rows metric). Work in batches with short
+    /// transactions; the lock is held for the whole run.
+    /// </summary>
+    protected abstract Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct);
 
     /// <summary>Runs once if no other replica is running this job; false when the lock was taken elsewhere.</summary>
     public async Task<bool> TryRunAsync(CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var key = LockKey(Name);
-        if (!await TryLockAsync(connection, key, ct))
-        {
-            LogSkipped(logger, Name);
-            return false;
-        }
+        var started = Stopwatch.GetTimestamp();
+        var (outcome, rows) = ("failed", 0L);
         try
         {
-            await RunAsync(connection, ct);
-            return true;
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var key = LockKey(Name);
+            if (!await TryLockAsync(connection, key, ct))
+            {
+                outcome = "locked";
+                LogSkipped(logger, Name);
+                return false;
+            }
+            try
+            {
+                rows = await RunAsync(connection, ct);
+                outcome = "completed";
+                return true;
+            }
+            finally
+            {
+                await UnlockAsync(connection, key, CancellationToken.None);
+            }
         }
         finally
         {
-            await UnlockAsync(connection, key, CancellationToken.None);
+            AppMetrics.JobRun(Name, outcome, Stopwatch.GetElapsedTime(started), rows);
         }
     }
 

@@ -16,7 +16,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private NpgsqlDataSource? _db;
 
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString { get; protected set; } = "";
 
     /// <summary>Direct access to the test database, for arranging rows and asserting what was stored.</summary>
     public NpgsqlDataSource Db => _db ?? throw new InvalidOperationException("The factory has not been initialised.");

@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using AssetForge.Infrastructure.Telemetry;
+using AssetForge.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Trace;
+
+namespace AssetForge.Tests.Infrastructure;
+
+/// <summary>
+/// Traces, metrics and correlation as an operator sees them: spans in an in-memory exporter, the Prometheus text on
+/// the management port, log lines with their scopes. Other test classes run at the same time and their spans reach
+/// this exporter too, so every assertion picks its own trace by a traceparent it sent.
+/// </summary>
+public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : IClassFixture<TelemetryTests.Factory>
+{
+    public sealed class Factory : ApiFactory
+    {
+        public List<Activity> Spans { get; } = [];
+        public ScopedLogCapture Logs { get; } = new();
+
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+            [new("Database:SlowQueryMilliseconds", "150")];
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(s =>
+            {
+                s.AddSingleton<IStartupFilter, ProbeEndpoints>();
+                s.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(Spans));
+                s.Configure<PrometheusAspNetCoreOptions>(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+                s.AddSingleton<ILoggerProvider>(Logs);
+            });
+        }
+
+        public Activity[] SpansOf(string traceId)
+        {
+            try
+            {
+                return Spans.ToArray().Where(a => a.TraceId.ToHexString() == traceId).ToArray();
+            }
+            catch (ArgumentException)
+            {
+                return []; // the exporter appended while we copied: the caller polls again
+            }
+        }
+    }
+
+    private sealed class ProbeEndpoints : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.UseRouting();
+            app.UseEndpoints(e =>
+            {
+                e.MapGet("/_probe/throw", IResult () => throw new InvalidOperationException("telemetry probe"));
+                e.MapGet("/_probe/slow", async (NpgsqlDataSource db) =>
+                {
+                    await using var command = db.CreateCommand("SELECT pg_sleep(0.3), $1::text");
+                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "parameter-secret-4711" });
+                    await command.ExecuteScalarAsync();
+                    return TypedResults.NoContent();
+                });
+            });
+        };
+    }
+
+    private static HttpRequestMessage Get(string path, string traceparent)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("traceparent", traceparent);
+        return request;
+    }
+
+    [Fact]
+    public async Task A_request_is_a_server_span_whose_child_npgsql_span_is_named_after_the_generated_query()
+    {
+        var user = await factory.SignInAsync();
+        var (traceparent, traceId, parentSpanId) = Tracing.NewTraceparent();
+        await (await user.Client.SendAsync(Get($"/api/pipelines/{Guid.NewGuid()}", traceparent))).AssertStatusAsync(HttpStatusCode.NotFound);
+
+        Activity? server = null, query = null;
+        await Tracing.WaitUntilAsync(() =>
+        {
+            var spans = factory.SpansOf(traceId);
+            server = spans.FirstOrDefault(a => a.Kind == ActivityKind.Server);
+            query = spans.FirstOrDefault(a => a.Source.Name == "Npgsql" && a.DisplayName == "Pipelines.GetPipeline.FindAsync");
+            return server is not null && query is not null;
+        }, "the request's server span and its query span");
+
+        Assert.Equal(parentSpanId, server!.ParentSpanId.ToHexString());   // the caller's traceparent was continued
+        Assert.Equal("/api/pipelines/{id}", server.GetTagItem("http.route"));
+        Assert.Equal(server.SpanId, query!.ParentSpanId);
+        Assert.Equal(ActivityKind.Client, query.Kind);
+        Assert.Null(query.GetTagItem("db.query.text"));   // SQL text only when Telemetry:RecordSqlText is set
+    }
+
+    [Fact]
+    public async Task A_traceparent_gives_its_trace_id_to_the_problem_the_log_line_and_the_error_row()
+    {
+        var (traceparent, traceId, _) = Tracing.NewTraceparent();
+        var problem = await (await factory.CreateClient().SendAsync(Get("/_probe/throw", traceparent)))
+            .AssertProblemAsync(HttpStatusCode.InternalServerError);
+        Assert.Equal(traceId, problem.GetProperty("traceId").GetString());
+
+        var lines = factory.Logs.Lines.Where(l => l.Exception?.Message == "telemetry probe").ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line =>
+        {
+            Assert.Equal(traceId, line.Scope.GetValueOrDefault("TraceId")?.ToString());
+            Assert.Matches("^[0-9a-f]{16}$", line.Scope.GetValueOrDefault("SpanId")?.ToString());
+        });
+
+        await Tracing.WaitUntilAsync(() => factory.Db.ScalarAsync<long>(
+            "SELECT count(*) FROM api_errors WHERE request_id = $1", traceId).GetAwaiter().GetResult() == 1, "the api_errors row");
+    }
+
+    [Fact]
+    public async Task Metrics_are_served_on_the_management_port_only_with_routes_and_our_counters_moving()
+    {
+        var server = factory.Server;
+        var managementPort = new Uri(Management.DefaultUrls).Port;
+        var user = await factory.SignInAsync();
+        for (var i = 0; i < 3; i++)
+            await (await user.Client.GetAsync($"/api/pipelines/{Guid.NewGuid()}")).AssertStatusAsync(HttpStatusCode.NotFound);
+        var before = await ScrapeAsync(server, managementPort);
+
+        await (await user.Client.GetAsync($"/api/pipelines/{Guid.NewGuid()}")).AssertStatusAsync(HttpStatusCode.NotFound);
+        await (await user.Client.PostAsync("/api/errors", Http.Json("""
+            {"endpoint":"/x","method":"GET","message":"m","severity":"warning","category":"network"}
+            """))).AssertStatusAsync(HttpStatusCode.Created);
+        var after = await ScrapeAsync(server, managementPort);
+
+        Assert.True(Regex.IsMatch(after, @"http_server_request_duration_seconds_bucket\{[^}]*http_route=""/api/pipelines/\{id\}"""), after);
+        Assert.True(Value(after, "assetforge_auth_token_cache_lookups_total", @"result=""hit""") >
+                    Value(before, "assetforge_auth_token_cache_lookups_total", @"result=""hit"""));
+        Assert.True(Value(after, "assetforge_errors_reported_total", @"category=""network"",severity=""warning""") >=
+                    Value(before, "assetforge_errors_reported_total", @"category=""network"",severity=""warning""") + 1);
+        Assert.Contains("db_client_operation_duration_seconds", after);   // Npgsql's own metrics
+
+        // The API's port never serves /metrics, and the management port serves nothing but operations paths.
+        Assert.Equal(404, (await Tracing.GetOnPortAsync(server, "/metrics", 8080)).Response.StatusCode);
+        Assert.Equal(404, (await Tracing.GetOnPortAsync(server, "/api/me", managementPort)).Response.StatusCode);
+        Assert.Equal(200, (await Tracing.GetOnPortAsync(server, "/health/live", managementPort)).Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_slow_statement_is_a_warning_naming_duration_and_route_but_no_parameter_value_and_is_counted()
+    {
+        var managementPort = new Uri(Management.DefaultUrls).Port;
+        await (await factory.CreateClient().GetAsync("/_probe/slow")).AssertStatusAsync(HttpStatusCode.NoContent);
+
+        var line = factory.Logs.Lines.Single(l => l.Message.StartsWith("Slow query", StringComparison.Ordinal) && l.Message.Contains("/_probe/slow"));
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.Matches(@"Slow query \S+: \d+(\.\d)? ms on /_probe/slow \(threshold 150 ms\)", line.Message);
+        Assert.True(double.Parse(Regex.Match(line.Message, @": (\d+(\.\d)?) ms").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 300);
+        Assert.DoesNotContain("parameter-secret-4711", line.Message);
+        Assert.Contains("assetforge_db_slow_queries_total{", await ScrapeAsync(factory.Server, managementPort));
+    }
+
+    private static async Task<string> ScrapeAsync(Microsoft.AspNetCore.TestHost.TestServer server, int port)
+    {
+        var http = await Tracing.GetOnPortAsync(server, "/metrics", port);
+        Assert.Equal(200, http.Response.StatusCode);
+        return await http.BodyAsync();
+    }
+
+    /// <summary>Sum of a Prometheus series' samples whose labels contain <paramref name="labels"/> (0 when absent).</summary>
+    private static double Value(string text, string metric, string labels) =>
+        text.Split('\n')
+            .Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains(labels, StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>The standard variables name the service and add attributes; without them it is assetforge-api.</summary>
+public sealed class TelemetryResourceTests(TelemetryResourceTests.Factory factory) : IClassFixture<TelemetryResourceTests.Factory>
+{
+    public sealed class Factory : ApiFactory
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+            [new("OTEL_SERVICE_NAME", "assets-eu"), new("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=test,team=assets")];
+    }
+
+    [Fact]
+    public void OTEL_SERVICE_NAME_and_OTEL_RESOURCE_ATTRIBUTES_win_over_the_default_name()
+    {
+        var attributes = factory.Services.GetRequiredService<TracerProvider>().GetResource().Attributes
+            .ToDictionary(a => a.Key, a => a.Value?.ToString());
+        Assert.Equal("assets-eu", attributes["service.name"]);
+        Assert.Equal("test", attributes["deployment.environment"]);
+        Assert.Equal("assets", attributes["team"]);
+    }
+
+    [Fact]
+    public async Task Without_them_the_service_is_assetforge_api()
+    {
+        var plain = new ApiFactory();
+        await plain.InitializeAsync();
+        try
+        {
+            var attributes = plain.Services.GetRequiredService<TracerProvider>().GetResource().Attributes
+                .ToDictionary(a => a.Key, a => a.Value?.ToString());
+            Assert.Equal(TelemetrySetup.DefaultServiceName, attributes["service.name"]);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)plain).DisposeAsync();
+        }
+    }
+}
