@@ -13,9 +13,9 @@ public static class AssetsEndpoints
     {
         var assets = api.MapGroup("/assets").WithTags("Assets").WithValidation();
         assets.MapPost("/", CreateAsset.HandleAsync).Idempotent()
-            .WithName("CreateAsset").WithSummary("Create an asset owned by the caller.");
+            .WithETag().WithName("CreateAsset").WithSummary("Create an asset owned by the caller.");
         assets.MapGet("/{id}", GetAsset.HandleAsync)
-            .WithName("GetAsset").WithSummary("One asset (its owner or an admin).");
+            .WithETag().WithName("GetAsset").WithSummary("One asset (its owner or an admin).");
         return api;
     }
 }

@@ -54,7 +54,7 @@ public sealed partial record ApiErrorSummary(
         external_service, resolved, resolved_at, created_at
         """;
 
-    public Keyset Position => new(CreatedAt, Id);
+    [System.Text.Json.Serialization.JsonIgnore] public Keyset Position => new(CreatedAt, Id);
 }
 
 /// <summary>One hourly bucket of error_aggregations.</summary>
@@ -69,5 +69,5 @@ public sealed partial record ErrorAggregation(
         first_occurrence, last_occurrence, updated_at
         """;
 
-    public Keyset Position => new(HourBucket, Id);
+    [System.Text.Json.Serialization.JsonIgnore] public Keyset Position => new(HourBucket, Id);
 }

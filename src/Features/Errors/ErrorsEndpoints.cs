@@ -33,14 +33,14 @@ public static class ErrorsEndpoints
     {
         var errors = api.MapGroup("/errors").WithTags("Errors").WithValidation();
         errors.MapPost("/", ReportError.HandleAsync).Idempotent().AllowAnonymous()
-            .WithName("ReportError").WithSummary("Record an error reported by a client or service (a token is optional).");
+            .WithETag().WithName("ReportError").WithSummary("Record an error reported by a client or service (a token is optional).");
         errors.MapGet("/", ListErrors.HandleAsync)
-            .WithName("ListErrors").WithSummary("Errors, newest first: a member's own, or everyone's for admins.");
+            .ProducesProblem(StatusCodes.Status403Forbidden).WithName("ListErrors").WithSummary("Errors, newest first: a member's own, or everyone's for admins.");
         errors.MapGet("/{id}", GetError.HandleAsync)
-            .WithName("GetError").WithSummary("One error with everything recorded (its reporter or an admin).");
+            .WithETag().WithName("GetError").WithSummary("One error with everything recorded (its reporter or an admin).");
         errors.MapPost("/{id}/resolve", ResolveError.HandleAsync).Idempotent()
             .RequireAuthorization(Authentication.AdminPolicy).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithName("ResolveError").WithSummary("Mark an error resolved; the first resolution stands.");
+            .WithETag().WithName("ResolveError").WithSummary("Mark an error resolved; the first resolution stands.");
         errors.MapGet("/stats", GetErrorStats.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
             .WithName("GetErrorStats").WithSummary("Totals, resolved, by severity, by category and top endpoints over a period (default 24 h).");
         errors.MapGet("/aggregations", ListAggregations.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)

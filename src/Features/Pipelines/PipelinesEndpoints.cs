@@ -40,9 +40,10 @@ public static class PipelinesEndpoints
 
         pipelines.MapPost("/", CreatePipeline.HandleAsync).Idempotent()
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .WithName("CreatePipeline").WithSummary("Create a pipeline and its ordered stages in one transaction.");
+            .WithETag().WithName("CreatePipeline").WithSummary("Create a pipeline and its ordered stages in one transaction.");
         pipelines.MapGet("/", ListPipelines.HandleAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithQueryLabels<PipelineStatus>("status")
             .WithName("ListPipelines").WithSummary("The caller's pipelines (admin: anyone's), newest first, by cursor; status may repeat.");
         pipelines.MapGet("/statistics", GetPipelineStatistics.HandleAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -56,21 +57,21 @@ public static class PipelinesEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests).DescribeEvents(PipelineEventDocs.List)
             .WithName("StreamPipelineListEvents").WithSummary("Server-sent events: changes to the caller's pipelines (admin: anyone's), for dashboards.");
         pipelines.MapGet("/by-meshy-task/{taskId}", GetPipelineByMeshyTask.HandleAsync)
-            .WithName("GetPipelineByMeshyTask").WithSummary("The newest pipeline with this Meshy task id, with its stages.");
+            .WithETag().WithName("GetPipelineByMeshyTask").WithSummary("The newest pipeline with this Meshy task id, with its stages.");
         pipelines.MapGet("/{id}", GetPipeline.HandleAsync)
-            .WithName("GetPipeline").WithSummary("One pipeline with its stages in order, and its ETag.");
+            .WithETag().WithName("GetPipeline").WithSummary("One pipeline with its stages in order, and its ETag.");
         pipelines.MapGet("/{id}/events", StreamPipelineEvents.HandleAsync)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests).DescribeEvents(PipelineEventDocs.Single)
             .WithName("StreamPipelineEvents").WithSummary("Server-sent events: a snapshot of the pipeline, then each change until it is final.");
         pipelines.MapPatch("/{id}/progress", UpdatePipelineProgress.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithName("UpdatePipelineProgress").WithSummary("Set progress (0..100) and the current stage of a running pipeline.");
+            .WithETag().WithName("UpdatePipelineProgress").WithSummary("Set progress (0..100) and the current stage of a running pipeline.");
         pipelines.MapPatch("/{id}/status", UpdatePipelineStatus.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithName("UpdatePipelineStatus").WithSummary("Move the pipeline through its state machine; final states are final (409).");
+            .WithETag().WithName("UpdatePipelineStatus").WithSummary("Move the pipeline through its state machine; final states are final (409).");
         pipelines.MapPatch("/{id}/stages/{stageId}", UpdatePipelineStage.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithName("UpdatePipelineStage").WithSummary("Update one stage; the database clock stamps its start, end and duration.");
+            .WithETag().WithName("UpdatePipelineStage").WithSummary("Update one stage; the database clock stamps its start, end and duration.");
         pipelines.MapDelete("/{id}", DeletePipeline.HandleAsync)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("DeletePipeline").WithSummary("Delete a pipeline and its stages.");

@@ -18,14 +18,14 @@ public static class VariantsEndpoints
         var ofAsset = api.MapGroup("/assets/{baseAssetId}/variants").WithTags("Variants").WithValidation();
         ofAsset.MapPost("/", CreateVariant.HandleAsync).Idempotent()
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithName("CreateVariant").WithSummary("Create a variant of a base asset; its statistics follow in the same transaction.");
+            .WithETag().WithName("CreateVariant").WithSummary("Create a variant of a base asset; its statistics follow in the same transaction.");
         ofAsset.MapGet("/", ListAssetVariants.HandleAsync)
             .WithName("ListAssetVariants").WithSummary("The base asset's gallery: an offset page in display order, each variant with its asset.");
         ofAsset.MapGet("/order", GetVariantOrder.HandleAsync)
-            .WithName("GetVariantOrder").WithSummary("Every variant id of the base asset in gallery order, with the ETag the reorder needs.");
+            .WithETag().WithName("GetVariantOrder").WithSummary("Every variant id of the base asset in gallery order, with the ETag the reorder needs.");
         ofAsset.MapPut("/order", SetVariantOrder.HandleAsync)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithName("SetVariantOrder").WithSummary("Set the gallery order of all the base asset's variants in one transaction.");
+            .WithETag().WithName("SetVariantOrder").WithSummary("Set the gallery order of all the base asset's variants in one transaction.");
         ofAsset.MapGet("/statistics", GetVariantStatistics.HandleAsync)
             .WithName("GetVariantStatistics").WithSummary("The base asset's variant statistics: one row read.");
         ofAsset.MapPost("/statistics/recalculate", RecalculateVariantStatistics.HandleAsync).Idempotent()
@@ -34,17 +34,18 @@ public static class VariantsEndpoints
 
         var variants = api.MapGroup("/variants").WithTags("Variants").WithValidation();
         variants.MapGet("/", ListVariants.HandleAsync)
+            .WithQueryLabels<VariantStatus>("status")
             .WithName("ListVariants").WithSummary("Variants of a preset and/or in generation statuses, newest first (cursor page).");
         variants.MapGet("/by-retexture-task/{taskId}", GetVariantByRetextureTask.HandleAsync)
-            .WithName("GetVariantByRetextureTask").WithSummary("The variant an external retexture task works on.");
+            .WithETag().WithName("GetVariantByRetextureTask").WithSummary("The variant an external retexture task works on.");
         variants.MapGet("/{id}", GetVariant.HandleAsync)
-            .WithName("GetVariant").WithSummary("One variant with its asset.");
+            .WithETag().WithName("GetVariant").WithSummary("One variant with its asset.");
         variants.MapPatch("/{id}", UpdateVariant.HandleAsync)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithName("UpdateVariant").WithSummary("Change display order, active flag, metadata, style prompt or retexture task id.");
+            .WithETag().WithName("UpdateVariant").WithSummary("Change display order, active flag, metadata, style prompt or retexture task id.");
         variants.MapPatch("/{id}/status", UpdateVariantStatus.HandleAsync)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithName("UpdateVariantStatus").WithSummary("Record generation progress; statistics follow in the same transaction.");
+            .WithETag().WithName("UpdateVariantStatus").WithSummary("Record generation progress; statistics follow in the same transaction.");
         variants.MapDelete("/{id}", DeleteVariant.HandleAsync)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("DeleteVariant").WithSummary("Delete a variant (not its asset); statistics follow.");

@@ -1,6 +1,4 @@
 using AssetForge.Infrastructure.Data;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -11,7 +9,7 @@ namespace AssetForge.Infrastructure.Http;
 /// <summary>The OpenAPI document (the contract as users see it) and the Scalar reference, served with no outside requests.</summary>
 public static class ApiReference
 {
-    private const string Bearer = "Bearer";
+    internal const string Bearer = "Bearer";
 
     public static IServiceCollection AddAssetForgeOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(o => SchemaNames(o)
@@ -23,6 +21,14 @@ public static class ApiReference
                 {
                     schema.Type = JsonSchemaType.String;
                     schema.Enum = labelled.Labels.Select(label => (System.Text.Json.Nodes.JsonNode)label).ToList();
+                }
+                else if (Nullable.GetUnderlyingType(type) is { IsEnum: true } underlying
+                         && context.JsonTypeInfo.Options.GetTypeInfo(underlying).Converter is ILabelledEnumConverter nullableLabels)
+                {
+                    // A nullable enum: its labels or null (else the exporter leaves it untyped).
+                    schema.Type = JsonSchemaType.String | JsonSchemaType.Null;
+                    schema.OneOf = null;
+                    schema.Enum = [.. nullableLabels.Labels.Select(label => (System.Text.Json.Nodes.JsonNode)label), null!];
                 }
                 if (type == typeof(DateTimeOffset) || type == typeof(DateTimeOffset?))
                 {
@@ -41,6 +47,8 @@ public static class ApiReference
                                   "asset material variants with statistics, and API errors with hourly aggregations. " +
                                   "Errors are application/problem+json (RFC 9457); lists page by opaque cursor or by offset; " +
                                   "single resources carry an ETag that PATCH/PUT/DELETE accept as If-Match.",
+                    Contact = new OpenApiContact { Name = "AssetForge API maintainers" },
+                    License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-AssetForge-Proprietary" },
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -53,33 +61,23 @@ public static class ApiReference
                 };
                 return Task.CompletedTask;
             })
-            .AddOperationTransformer(async (operation, context, ct) =>
+            .AddOperationTransformer(OpenApiContract.DescribeOperationAsync)
+            .AddOperationTransformer((operation, context, _) =>
             {
-                DescribeSecurity(operation, context);
                 DescribeLabelledQueries(operation, context);
-                await DescribeProblemsAsync(operation, context, ct);
-            }));
+                return Task.CompletedTask;
+            })
+            .AddDocumentTransformer(OpenApiContract.FinishDocumentAsync));
 
     /// <summary>Slices nest their types (CreatePipeline.Request): name schemas after both, so they never collide.</summary>
     private static OpenApiOptions SchemaNames(OpenApiOptions options)
     {
+        // Component names must match ^[a-zA-Z0-9.\-_]+$: the default gives SseItem<byte[]> "SseItemOfByte[]".
         options.CreateSchemaReferenceId = info =>
-            info.Type.IsNested && !info.Type.IsGenericType && info.Type.DeclaringType is { } outer
+            (info.Type.IsNested && !info.Type.IsGenericType && info.Type.DeclaringType is { } outer
                 ? outer.Name + info.Type.Name
-                : OpenApiOptions.CreateDefaultSchemaReferenceId(info);
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(info))?.Replace("[]", "Array", StringComparison.Ordinal);
         return options;
-    }
-
-    /// <summary>Which operations need a token, and what happens without one, from the endpoint's own metadata.</summary>
-    private static void DescribeSecurity(OpenApiOperation operation, OpenApiOperationTransformerContext context)
-    {
-        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-        if (!metadata.OfType<IAuthorizeData>().Any() || metadata.OfType<IAllowAnonymous>().Any()) return;
-        operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] }];
-        operation.Responses ??= new OpenApiResponses();
-        operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Missing, expired or invalid bearer token." });
-        if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == Identity.Authentication.AdminPolicy))
-            operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The route is for admins." });
     }
 
     /// <summary>Query filters bound as text but holding enum labels ([PgEnumQuery]) list those labels.</summary>
@@ -100,31 +98,14 @@ public static class ApiReference
         }
     }
 
-    /// <summary>Every error answer is problem+json: say so for 4xx/5xx responses that endpoints declare bare.</summary>
-    private static async Task DescribeProblemsAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
-    {
-        if (operation.Responses is not { Count: > 0 } responses) return;
-        foreach (var (code, response) in responses)
-        {
-            if (code.Length != 3 || code[0] is not ('4' or '5') || response is not OpenApiResponse { Content: null or { Count: 0 } } bare)
-                continue;
-            var document = context.Document!;
-            if (document.Components?.Schemas?.ContainsKey(nameof(ProblemDetails)) != true)
-                document.AddComponent<IOpenApiSchema>(nameof(ProblemDetails), await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, ct));
-            bare.Content = new Dictionary<string, OpenApiMediaType>
-            {
-                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(nameof(ProblemDetails), document) },
-            };
-        }
-    }
-
     public static IEndpointRouteBuilder MapApiReference(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
         app.MapScalarApiReference(o => o
                 .WithTitle("AssetForge API")
                 .DisableDefaultFonts()  // fonts would come from a CDN
-                .DisableTelemetry())
+                .DisableTelemetry()
+                .AddPreferredSecuritySchemes(Bearer)) // "Try it" opens with the bearer token field
             .AllowAnonymous().DisableRateLimiting();
         return app;
     }

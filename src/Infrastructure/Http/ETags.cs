@@ -13,6 +13,25 @@ public static class ETags
     public static void Set(HttpResponse response, uint version) => response.Headers.ETag = Format(version);
 
     /// <summary>
+    /// Endpoint filter for reads: a 200 whose ETag is one the caller already holds (If-None-Match, or "*")
+    /// becomes a 304 with no body (RFC 9110 §13.1.2). Handlers set the ETag before returning their result.
+    /// </summary>
+    public static async ValueTask<object?> NotModifiedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        var http = context.HttpContext;
+        if (!HttpMethods.IsGet(http.Request.Method) || http.Request.Headers.IfNoneMatch.Count == 0) return result;
+        var inner = result is INestedHttpResult nested ? nested.Result : result as IResult;
+        if (inner is not IStatusCodeHttpResult { StatusCode: 200 }) return result;
+        if (!EntityTagHeaderValue.TryParse(http.Response.Headers.ETag.ToString(), out var current)) return result;
+        if (!EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var held)) return result;
+        // Weak comparison, as If-None-Match requires.
+        return held.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false))
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : result;
+    }
+
+    /// <summary>
     /// The version If-Match demands, as a SQL parameter: null when the header is absent or "*",
     /// -1 (matches no row) for a tag this API never issued.
     /// </summary>

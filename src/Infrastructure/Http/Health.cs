@@ -34,9 +34,9 @@ public static partial class Health
     {
         var group = app.MapGroup("/health").WithTags("Operations").AllowAnonymous().DisableRateLimiting();
         group.MapGet("/live", () => TypedResults.Ok(new HealthBody("live", [])))
-            .WithSummary("Liveness: the process is serving requests (no check touches the database).");
+            .WithName("GetLiveness").WithSummary("Liveness: the process is serving requests (no check touches the database).");
         group.MapGet("/ready", ReadyAsync)
-            .WithSummary("Readiness: the database answers and all migrations are applied; a 503 problem names the failing check.");
+            .WithName("GetReadiness").WithSummary("Readiness: the database answers and all migrations are applied; a 503 problem names the failing check.");
         return app;
     }
 

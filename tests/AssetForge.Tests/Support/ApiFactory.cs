@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 
@@ -20,6 +21,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Direct access to the test database, for arranging rows and asserting what was stored.</summary>
     public NpgsqlDataSource Db => _db ?? throw new InvalidOperationException("The factory has not been initialised.");
+
+    /// <summary>Whether the contract validator wraps the pipeline (see ContractValidator).</summary>
+    protected virtual bool ValidatesContract => true;
 
     /// <summary>Extra configuration for a test class (key → value), applied over the defaults.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
@@ -49,6 +53,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Jobs:Enabled", "false"); // tests run jobs explicitly
         builder.UseSetting("Shutdown:DrainSeconds", "0"); // disposing a test host must not wait for a load balancer
         foreach (var (key, value) in Tokens.HostSettings.Concat(Settings)) builder.UseSetting(key, value);
+        // Every answer the suite receives is checked against the served OpenAPI document.
+        if (ValidatesContract) builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, ContractValidationStartupFilter>());
     }
 
     /// <summary>A client that sends <paramref name="token"/> as its bearer token.</summary>

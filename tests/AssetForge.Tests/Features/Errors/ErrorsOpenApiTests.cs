@@ -18,7 +18,11 @@ public sealed class ErrorsOpenApiTests(ApiFactory factory) : IClassFixture<ApiFa
         var paths = await PathsAsync();
         var errors = paths.GetProperty("/api/errors");
         Assert.True(errors.GetProperty("post").GetProperty("responses").TryGetProperty("201", out _));
-        Assert.False(errors.GetProperty("post").TryGetProperty("security", out _)); // anonymous reports are welcome
+        // Anonymous reports are welcome: the token is optional ({} or Bearer).
+        var security = errors.GetProperty("post").GetProperty("security").EnumerateArray().ToList();
+        Assert.Equal(2, security.Count);
+        Assert.Contains(security, r => !r.EnumerateObject().Any());
+        Assert.Contains(security, r => r.TryGetProperty("Bearer", out _));
         Assert.True(errors.GetProperty("delete").GetProperty("responses").TryGetProperty("403", out _));
         Assert.True(paths.GetProperty("/api/errors/{id}").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _));
         var resolve = paths.GetProperty("/api/errors/{id}/resolve").GetProperty("post").GetProperty("responses");
