@@ -5,7 +5,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends clang zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY Directory.Build.props Directory.Packages.props AssetForge.csproj ./
+COPY global.json Directory.Build.props Directory.Packages.props AssetForge.csproj ./
 COPY src/Generators/AssetForge.Generators.csproj src/Generators/
 RUN dotnet restore AssetForge.csproj -r linux-x64
 COPY . .

@@ -10,9 +10,9 @@ using AssetForge.Infrastructure.Identity;
 using AssetForge.Infrastructure.Telemetry;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-var configuration = builder.Configuration;
 
 builder.AddAssetForgeLogging();
+builder.Services.AddAssetForgeSettings();
 builder.AddAssetForgeTelemetry();
 builder.AddAssetForgeManagement();
 builder.Services.AddAssetForgeJson();
@@ -22,14 +22,13 @@ builder.Services.AddAssetForgeDatabase();
 builder.Services.AddAssetForgeHealth();
 builder.Services.AddAssetForgeOpenApi();
 builder.Services.AddAssetForgeAuthentication();
-builder.Services.AddAssetForgeRateLimiting(configuration);
-builder.Services.AddAssetForgeCors(configuration);
-builder.Services.AddAssetForgeForwardedHeaders(configuration);
+builder.Services.AddAssetForgeRateLimiting();
+builder.Services.AddAssetForgeCors();
+builder.Services.AddAssetForgeForwardedHeaders();
+builder.Services.AddAssetForgeRequestBodyLimit();
 builder.Services.AddSingleton<CursorCodec>();
 builder.Services.AddSingleton<ShutdownDrain>();
 builder.Services.AddAssetForgeIdempotency();
-builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
-    configuration.GetValue(RequestBodyLimitMiddleware.ConfigKey, RequestBodyLimitMiddleware.DefaultLimit));
 
 builder.Services.AddJsonContext(UsersJsonContext.Default);
 builder.Services.AddAssets();

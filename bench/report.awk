@@ -15,7 +15,8 @@ $1 == "api" && $2 == n {
 }
 $1 == "pgbench" && $2 == n { split($3, kv, "="); g[++ng] = kv[2] }
 END {
-  # Plain assignments first: mawk mishandles function calls and ternaries inside printf's arguments.
+  # Values are computed first and any comparison among printf's arguments must be parenthesised: awk reads a bare
+  # `>` there as output redirection (`printf ..., b > 0 ? ...` once wrote the table row to a file named 0).
   a = median(r, nr); b = median(g, ng); c = median(p, np); d = median(q, nq)
   ratio = 0; if (b > 0) ratio = a / b
   printf "| %s%s | %.0f | %.2f | %.2f | %.0f | %.2f |\n", n, bad, a, c, d, b, ratio

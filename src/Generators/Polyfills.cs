@@ -1,5 +1,4 @@
 // netstandard2.0 lacks the types that records and init-only setters compile against.
-namespace System.Runtime.CompilerServices
-{
-    internal static class IsExternalInit { }
-}
+namespace System.Runtime.CompilerServices;
+
+internal static class IsExternalInit { }

@@ -247,7 +247,7 @@ public sealed class QueryGenerator : IIncrementalGenerator
             {
                 var row = generic.TypeArguments[0].WithNullableAnnotation(NullableAnnotation.NotAnnotated)
                     .ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-                return new ResultModel(ResultKind.RowList, row, null, definition.EndsWith("IReadOnlyList<T>"));
+                return new ResultModel(ResultKind.RowList, row, null, definition.EndsWith("IReadOnlyList<T>", System.StringComparison.Ordinal));
             }
         }
         if (type.ToDisplayString().TrimEnd('?') == RowsAffected)
@@ -305,7 +305,7 @@ public sealed class QueryGenerator : IIncrementalGenerator
             {
                 var ps = string.Join(", ", StatementParameters(m, s)
                     .Select(p => $"(global::Npgsql.NpgsqlParameter)new global::Npgsql.NpgsqlParameter<{p.DeclaredType}>()"));
-                sb.AppendLine($"{indent}            {(s == m.Statements.Length - 1 ? "_" : s.ToString())} => new global::Npgsql.NpgsqlParameter[] {{ {ps} }},");
+                sb.AppendLine($"{indent}            {(s == m.Statements.Length - 1 ? "_" : s.ToString(System.Globalization.CultureInfo.InvariantCulture))} => new global::Npgsql.NpgsqlParameter[] {{ {ps} }},");
             }
             sb.AppendLine($"{indent}        }},");
             var shapes = m.Execute

@@ -11,8 +11,8 @@ public static class AssetsEndpoints
 
     public static IEndpointRouteBuilder MapAssets(this IEndpointRouteBuilder api)
     {
-        var assets = api.MapGroup("/assets").WithTags("Assets");
-        assets.MapPost("/", CreateAsset.HandleAsync).Validate<CreateAsset.Request>().Idempotent()
+        var assets = api.MapGroup("/assets").WithTags("Assets").WithValidation();
+        assets.MapPost("/", CreateAsset.HandleAsync).Idempotent()
             .WithETag().WithName("CreateAsset").WithSummary("Create an asset owned by the caller.");
         assets.MapGet("/{id}", GetAsset.HandleAsync)
             .WithETag().WithName("GetAsset").WithSummary("One asset (its owner or an admin).");

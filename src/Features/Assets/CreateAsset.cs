@@ -26,8 +26,7 @@ public static partial class CreateAsset
                 .WithMessage("'{PropertyName}' must be an absolute http(s) URL.");
             RuleFor(r => r.CdnThumbnailUrl).MaximumLength(1024).Must(Rules.BeAbsoluteHttpUrl!).When(r => r.CdnThumbnailUrl is not null)
                 .WithMessage("'{PropertyName}' must be an absolute http(s) URL.");
-            RuleFor(r => r.Metadata).Must(m => Rules.IsSmallObject(m!.Value, 64 * 1024)).When(r => r.Metadata is not null)
-                .WithMessage("'{PropertyName}' must be a JSON object of at most 64 KB.");
+            RuleFor(r => r.Metadata).SmallJsonObject();
         }
     }
 

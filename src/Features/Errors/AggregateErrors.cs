@@ -1,5 +1,7 @@
+using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Jobs;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AssetForge.Features.Errors;
@@ -105,21 +107,20 @@ public static partial class AggregateErrors
         DateTimeOffset from, DateTimeOffset to, bool onlyPending, int maxHours, CancellationToken ct);
 
     /// <summary>Runs the aggregation every Errors:AggregationIntervalSeconds on one replica at a time.</summary>
-    public sealed partial class Job(NpgsqlDataSource db, IConfiguration configuration, TimeProvider clock, ILogger<Job> logger)
-        : RecurringJob(db, configuration, logger)
+    public sealed partial class Job(NpgsqlDataSource db, IOptions<JobSettings> jobs, IOptions<ErrorsSettings> options, TimeProvider clock,
+        ILogger<Job> logger) : RecurringJob(db, jobs, logger)
     {
+        private readonly ErrorsSettings _settings = options.Value;
+
         protected override string Name => "errors.aggregate";
 
-        protected override TimeSpan Interval { get; } =
-            TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Errors:AggregationIntervalSeconds", 300)));
-
-        private readonly int _retentionDays = ErrorRetention.RetentionDays(configuration);
+        protected override TimeSpan Interval => TimeSpan.FromSeconds(_settings.AggregationIntervalSeconds);
 
         protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
         {
             var now = clock.GetUtcNow();
             var completeBefore = FloorHour(now - SettleTime);
-            var earliest = _retentionDays > 0 ? FloorHour(now.AddDays(-_retentionDays)) : DateTimeOffset.UnixEpoch;
+            var earliest = _settings.RetentionDays > 0 ? FloorHour(now.AddDays(-_settings.RetentionDays)) : DateTimeOffset.UnixEpoch;
             long rows = 0;
             while (true)
             {

@@ -1,6 +1,7 @@
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AssetForge.Features.Errors;
@@ -12,34 +13,18 @@ namespace AssetForge.Features.Errors;
 /// </summary>
 public static partial class DeleteOldErrors
 {
-    public const int DefaultBatchSize = 5_000;
-
     public sealed record Response(long Deleted);
 
     public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(
-        string? olderThan, string? resolvedOnly, NpgsqlDataSource db, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
+        DateTimeOffset olderThan, bool? resolvedOnly, NpgsqlDataSource db, IOptions<ErrorsSettings> settings, TimeProvider clock, CancellationToken ct)
     {
-        var query = new QueryValues();
-        var cutoff = query.Timestamp(olderThan, "olderThan");
-        var onlyResolved = query.Boolean(resolvedOnly, "resolvedOnly") ?? false;
-        if (olderThan is null or "") query.Fail("olderThan", "'olderThan' is required: errors created before it are deleted.");
         // A cut-off in the future would delete errors that are still being reported: almost surely a mistake.
-        else if (cutoff > clock.GetUtcNow()) query.Fail("olderThan", "'olderThan' must not be in the future.");
-        if (query.Problem is { } problem) return problem;
+        if (olderThan > clock.GetUtcNow()) return Problems.Validation("olderThan", "'olderThan' must not be in the future.");
 
         await using var connection = await db.OpenConnectionAsync(ct);
-        var deleted = await DeleteInBatchesAsync(connection, cutoff!.Value, onlyResolved, BatchSize(configuration), ct);
+        var deleted = await DeleteInBatchesAsync(connection, olderThan, resolvedOnly ?? false, settings.Value.RetentionBatchSize, ct);
         return TypedResults.Ok(new Response(deleted));
     }
-
-    /// <summary>The real types of the query values, for OpenAPI.</summary>
-    internal static readonly QueryParameter[] QueryParameters =
-    [
-        QueryParameter.Timestamp("olderThan") with { Required = true }, QueryParameter.Boolean("resolvedOnly"),
-    ];
-
-    internal static int BatchSize(IConfiguration configuration) =>
-        Math.Max(1, configuration.GetValue("Errors:RetentionBatchSize", DefaultBatchSize));
 
     internal static async Task<long> DeleteInBatchesAsync(NpgsqlConnection connection, DateTimeOffset olderThan, bool resolvedOnly,
         int batchSize, CancellationToken ct)

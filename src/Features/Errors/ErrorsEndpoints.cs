@@ -1,7 +1,8 @@
 using System.Text.Json.Serialization;
+using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Features.Errors;
 
@@ -9,7 +10,8 @@ public static class ErrorsEndpoints
 {
     public static IServiceCollection AddErrors(this IServiceCollection services)
     {
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ErrorsSettings>().BindConfiguration(ErrorsSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ErrorsSettings>>(new KeyedValidator<ErrorsSettings>(ErrorsSettings.Section, new ErrorsSettingsValidator()));
         services.AddValidator<ReportError.Request, ReportError.Validator>();
         services.AddValidator<ResolveError.Request, ResolveError.Validator>();
         services.AddValidator<RebuildAggregations.Request, RebuildAggregations.Validator>();
@@ -29,24 +31,24 @@ public static class ErrorsEndpoints
 
     public static IEndpointRouteBuilder MapErrors(this IEndpointRouteBuilder api)
     {
-        var errors = api.MapGroup("/errors").WithTags("Errors");
-        errors.MapPost("/", ReportError.HandleAsync).Validate<ReportError.Request>().Idempotent().AllowAnonymous()
+        var errors = api.MapGroup("/errors").WithTags("Errors").WithValidation();
+        errors.MapPost("/", ReportError.HandleAsync).Idempotent().AllowAnonymous()
             .WithETag().WithName("ReportError").WithSummary("Record an error reported by a client or service (a token is optional).");
-        errors.MapGet("/", ListErrors.HandleAsync).DescribeQuery(ListErrors.QueryParameters)
+        errors.MapGet("/", ListErrors.HandleAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden).WithName("ListErrors").WithSummary("Errors, newest first: a member's own, or everyone's for admins.");
         errors.MapGet("/{id}", GetError.HandleAsync)
             .WithETag().WithName("GetError").WithSummary("One error with everything recorded (its reporter or an admin).");
-        errors.MapPost("/{id}/resolve", ResolveError.HandleAsync).Validate<ResolveError.Request>().Idempotent()
+        errors.MapPost("/{id}/resolve", ResolveError.HandleAsync).Idempotent()
             .RequireAuthorization(Authentication.AdminPolicy).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithETag().WithName("ResolveError").WithSummary("Mark an error resolved; the first resolution stands.");
-        errors.MapGet("/stats", GetErrorStats.HandleAsync).DescribeQuery(GetErrorStats.QueryParameters).RequireAuthorization(Authentication.AdminPolicy)
+        errors.MapGet("/stats", GetErrorStats.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
             .WithName("GetErrorStats").WithSummary("Totals, resolved, by severity, by category and top endpoints over a period (default 24 h).");
-        errors.MapGet("/aggregations", ListAggregations.HandleAsync).DescribeQuery(ListAggregations.QueryParameters).RequireAuthorization(Authentication.AdminPolicy)
+        errors.MapGet("/aggregations", ListAggregations.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
             .WithName("ListErrorAggregations").WithSummary("Hourly error buckets over a period (default 7 days), newest first.");
-        errors.MapPost("/aggregations/rebuild", RebuildAggregations.HandleAsync).Validate<RebuildAggregations.Request>().Idempotent()
+        errors.MapPost("/aggregations/rebuild", RebuildAggregations.HandleAsync).Idempotent()
             .RequireAuthorization(Authentication.AdminPolicy)
             .WithName("RebuildErrorAggregations").WithSummary("Recompute the hourly buckets of the complete hours in a range.");
-        errors.MapDelete("/", DeleteOldErrors.HandleAsync).DescribeQuery(DeleteOldErrors.QueryParameters).RequireAuthorization(Authentication.AdminPolicy)
+        errors.MapDelete("/", DeleteOldErrors.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
             .WithName("DeleteOldErrors").WithSummary("Retention: delete errors created before olderThan (optionally only resolved ones).");
         return api;
     }

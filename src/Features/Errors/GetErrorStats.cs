@@ -24,25 +24,17 @@ public static partial class GetErrorStats
     public sealed partial record StatsRow(long Total, long Resolved, long[] BySeverity, long[] ByCategory, string[] TopEndpoints, long[] TopCounts);
 
     public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(
-        NpgsqlDataSource db, TimeProvider clock, string? from, string? to, CancellationToken ct)
+        NpgsqlDataSource db, TimeProvider clock, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
-        var query = new QueryValues();
-        var end = query.Timestamp(to, "to") ?? clock.GetUtcNow();
-        var start = query.Timestamp(from, "from") ?? end - DefaultPeriod;
-        if (start >= end) query.Fail("to", "'to' must be after 'from'.");
-        if (query.Problem is { } problem) return problem;
+        var end = to ?? clock.GetUtcNow();
+        var start = from ?? end - DefaultPeriod;
+        if (start >= end) return Problems.Validation("to", "'to' must be after 'from'.");
 
         var row = await StatsAsync(db, start, end, ct);
         return TypedResults.Ok(new Response(start, end, row.Total, row.Resolved, row.Total - row.Resolved,
             Label<ErrorSeverity>(row.BySeverity), Label<ErrorCategory>(row.ByCategory),
             row.TopEndpoints.Zip(row.TopCounts, (e, n) => new EndpointCount(e, n)).ToList()));
     }
-
-    /// <summary>The real types of the query values, for OpenAPI.</summary>
-    internal static readonly QueryParameter[] QueryParameters =
-    [
-        QueryParameter.Timestamp("from"), QueryParameter.Timestamp("to"),
-    ];
 
     // The arrays follow the enum's sort order, which SchemaTests proves equal to the C# declaration order.
     private static Dictionary<string, long> Label<TEnum>(long[] counts) where TEnum : struct, Enum =>

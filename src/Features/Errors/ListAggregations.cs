@@ -1,3 +1,4 @@
+using System.Globalization;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,48 +16,31 @@ public static partial class ListAggregations
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(7);
 
     public static async Task<Results<Ok<CursorPage<ErrorAggregation>>, ValidationProblem>> HandleAsync(
-        NpgsqlDataSource db, CursorCodec cursors, TimeProvider clock, string? from, string? to, string? endpoint,
-        [FromQuery] string[]? severity, [FromQuery] string[]? category, string? externalService, string? statusCode,
-        string? cursor, string? limit, CancellationToken ct)
+        NpgsqlDataSource db, CursorCodec cursors, TimeProvider clock, DateTimeOffset? from, DateTimeOffset? to, string? endpoint,
+        [FromQuery, PgEnumQuery<ErrorSeverity>] string[]? severity, [FromQuery, PgEnumQuery<ErrorCategory>] string[]? category,
+        string? externalService, int? statusCode, string? cursor, int? limit, CancellationToken ct)
     {
-        var query = new QueryValues();
-        endpoint = QueryValues.Text(endpoint);
-        externalService = QueryValues.Text(externalService);
-        cursor = QueryValues.Text(cursor);
-        var requestedFrom = query.Timestamp(from, "from");
-        var requestedTo = query.Timestamp(to, "to");
-        var severities = query.Labels<ErrorSeverity>(severity, "severity");
-        var categories = query.Labels<ErrorCategory>(category, "category");
-        var status = query.Integer(statusCode, "statusCode");
-        var pageSize = query.Limit(limit);
-        var end = requestedTo ?? clock.GetUtcNow();
-        var start = requestedFrom ?? end - DefaultPeriod;
-        if (start >= end) query.Fail("to", "'to' must be after 'from'.");
-        if (query.Problem is { } problem) return problem;
+        var errors = new FieldErrors();
+        if (string.IsNullOrEmpty(endpoint)) endpoint = null;
+        if (string.IsNullOrEmpty(externalService)) externalService = null;
+        var severities = PgEnumLabels<ErrorSeverity>.Parse(severity, "severity", errors);
+        var categories = PgEnumLabels<ErrorCategory>.Parse(category, "category", errors);
+        var pageSize = Paging.Limit(limit, errors);
+        var end = to ?? clock.GetUtcNow();
+        var start = from ?? end - DefaultPeriod;
+        if (start >= end) errors.Add("to", "'to' must be after 'from'.");
 
         // The scope holds the period as asked: a default window moves with the clock, yet page 2 must continue page 1.
-        var scope = string.Join('|', "aggregations", QueryValues.Scope(requestedFrom), QueryValues.Scope(requestedTo),
-            QueryValues.Scope(endpoint), QueryValues.Scope(severities), QueryValues.Scope(categories),
-            QueryValues.Scope(externalService), status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "*");
-        Keyset? after = null;
-        if (cursor is not null)
-        {
-            if (!cursors.TryDecode(cursor, scope, out var position))
-                return Problems.Validation("cursor", "The cursor is malformed, or belongs to a list with other filters.");
-            after = position;
-        }
+        var scope = CursorCodec.Scope("aggregations", from?.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            to?.UtcTicks.ToString(CultureInfo.InvariantCulture), endpoint, ListErrors.Labels(severities), ListErrors.Labels(categories),
+            externalService, statusCode?.ToString(CultureInfo.InvariantCulture));
+        var after = cursors.Read(cursor, scope, errors);
+        if (errors.Problem is { } problem) return problem;
 
-        var rows = await PageAsync(db, start, end, endpoint, severities, categories, externalService, status,
+        var rows = await PageAsync(db, start, end, endpoint, severities, categories, externalService, statusCode,
             after?.CreatedAt, after?.Id, pageSize + 1, ct);
         return TypedResults.Ok(Paging.ToCursorPage(rows, pageSize, r => r, r => r.Position, cursors, scope));
     }
-
-    /// <summary>The real types of the query values, for OpenAPI.</summary>
-    internal static readonly QueryParameter[] QueryParameters =
-    [
-        QueryParameter.Timestamp("from"), QueryParameter.Timestamp("to"), QueryParameter.Labels<ErrorSeverity>("severity"),
-        QueryParameter.Labels<ErrorCategory>("category"), QueryParameter.Integer("statusCode"), QueryParameter.Integer("limit"),
-    ];
 
     [Query($"""
         SELECT {ErrorAggregation.Columns}

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
@@ -14,49 +15,34 @@ namespace AssetForge.Features.Errors;
 public static partial class ListErrors
 {
     public static async Task<Results<Ok<CursorPage<ApiErrorSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        CurrentUser user, NpgsqlDataSource db, CursorCodec cursors, [FromQuery] string[]? severity, [FromQuery] string[]? category,
-        string? endpoint, string? resolved, string? userId, string? from, string? to, string? cursor, string? limit, CancellationToken ct)
+        CurrentUser user, NpgsqlDataSource db, CursorCodec cursors, [FromQuery, PgEnumQuery<ErrorSeverity>] string[]? severity,
+        [FromQuery, PgEnumQuery<ErrorCategory>] string[]? category, string? endpoint, bool? resolved, Guid? userId,
+        DateTimeOffset? from, DateTimeOffset? to, string? cursor, int? limit, CancellationToken ct)
     {
-        var query = new QueryValues();
-        endpoint = QueryValues.Text(endpoint);
-        cursor = QueryValues.Text(cursor);
-        var severities = query.Labels<ErrorSeverity>(severity, "severity");
-        var categories = query.Labels<ErrorCategory>(category, "category");
-        var isResolved = query.Boolean(resolved, "resolved");
-        var owner = query.Uuid(userId, "userId");
-        var start = query.Timestamp(from, "from");
-        var end = query.Timestamp(to, "to");
-        var pageSize = query.Limit(limit);
-        if (start >= end) query.Fail("to", "'to' must be after 'from'.");
-        if (endpoint is { Length: > 512 }) query.Fail("endpoint", "'endpoint' must be 512 characters or fewer.");
-        if (query.Problem is { } problem) return problem;
-        if (owner is { } other && !user.MayAccess(other))
+        var errors = new FieldErrors();
+        if (string.IsNullOrEmpty(endpoint)) endpoint = null;
+        var severities = PgEnumLabels<ErrorSeverity>.Parse(severity, "severity", errors);
+        var categories = PgEnumLabels<ErrorCategory>.Parse(category, "category", errors);
+        var pageSize = Paging.Limit(limit, errors);
+        if (from >= to) errors.Add("to", "'to' must be after 'from'.");
+        if (endpoint is { Length: > 512 }) errors.Add("endpoint", "'endpoint' must be 512 characters or fewer.");
+        if (userId is { } other && !user.MayAccess(other))
             return Problems.Status(StatusCodes.Status403Forbidden, "Only admins may list another user's errors.");
 
         // A cursor only continues the exact list it came from: same caller scope, same filters.
-        var scope = string.Join('|', "errors", user.IsAdmin ? "admin" : user.Id.ToString(), QueryValues.Scope(severities),
-            QueryValues.Scope(categories), QueryValues.Scope(endpoint), isResolved?.ToString() ?? "*", owner?.ToString() ?? "*",
-            QueryValues.Scope(start), QueryValues.Scope(end));
-        Keyset? after = null;
-        if (cursor is not null)
-        {
-            if (!cursors.TryDecode(cursor, scope, out var position))
-                return Problems.Validation("cursor", "The cursor is malformed, or belongs to a list with other filters.");
-            after = position;
-        }
+        var scope = CursorCodec.Scope("errors", user.IsAdmin ? "admin" : user.Id.ToString(), Labels(severities), Labels(categories),
+            endpoint, resolved?.ToString(), userId?.ToString(), from?.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            to?.UtcTicks.ToString(CultureInfo.InvariantCulture));
+        var after = cursors.Read(cursor, scope, errors);
+        if (errors.Problem is { } problem) return problem;
 
-        var rows = await PageAsync(db, severities, categories, endpoint, isResolved, owner, user.IsAdmin, user.Id, start, end,
+        var rows = await PageAsync(db, severities, categories, endpoint, resolved, userId, user.IsAdmin, user.Id, from, to,
             after?.CreatedAt, after?.Id, pageSize + 1, ct);
         return TypedResults.Ok(Paging.ToCursorPage(rows, pageSize, r => r, r => r.Position, cursors, scope));
     }
 
-    /// <summary>The real types of the query values, for OpenAPI.</summary>
-    internal static readonly QueryParameter[] QueryParameters =
-    [
-        QueryParameter.Labels<ErrorSeverity>("severity"), QueryParameter.Labels<ErrorCategory>("category"),
-        QueryParameter.Boolean("resolved"), QueryParameter.Uuid("userId"), QueryParameter.Timestamp("from"),
-        QueryParameter.Timestamp("to"), QueryParameter.Integer("limit"),
-    ];
+    internal static string? Labels<TEnum>(TEnum[]? values) where TEnum : struct, Enum =>
+        values is null ? null : string.Join(',', values.Select(PgEnumLabels<TEnum>.Of));
 
     [Query($"""
         SELECT {ApiErrorSummary.Columns}

@@ -6,6 +6,7 @@ using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
 using AssetForge.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AssetForge.Features.Errors;
@@ -18,8 +19,6 @@ namespace AssetForge.Features.Errors;
 /// </summary>
 public static partial class RecordUnhandledException
 {
-    public const int DefaultQueueCapacity = 1_000;
-
     /// <summary>What is kept of a failed request once its HttpContext is gone.</summary>
     internal sealed record Captured(
         Guid Id, DateTimeOffset OccurredAt, string RequestId, string Endpoint, string Method, string? Route, string? Query,
@@ -34,12 +33,12 @@ public static partial class RecordUnhandledException
         private long _dropped;
         private bool _failing;
 
-        public Recorder(NpgsqlDataSource db, TimeProvider clock, IConfiguration configuration, ILogger<Recorder> logger)
+        public Recorder(NpgsqlDataSource db, TimeProvider clock, IOptions<ErrorsSettings> settings, ILogger<Recorder> logger)
         {
             _db = db;
             _clock = clock;
             _logger = logger;
-            var capacity = Math.Max(1, configuration.GetValue("Errors:UnhandledQueueCapacity", DefaultQueueCapacity));
+            var capacity = settings.Value.UnhandledQueueCapacity;
             // Never block a request: when the writer falls behind, the oldest queued error gives way.
             _queue = Channel.CreateBounded<Captured>(
                 new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
@@ -54,8 +53,9 @@ public static partial class RecordUnhandledException
         /// <summary>Errors dropped because the queue was full or the database refused them (for logs and tests).</summary>
         public long Dropped => Interlocked.Read(ref _dropped);
 
-        public void OnUnhandled(HttpContext http, Exception exception)
+        public void OnUnhandled(HttpContext context, Exception exception)
         {
+            var http = context;
             var request = http.Request;
             var where = http.Features.Get<IExceptionHandlerPathFeature>();
             var headers = new KeyValuePair<string, string>[request.Headers.Count];

@@ -2,6 +2,7 @@ using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AssetForge.Features.Pipelines;
@@ -20,18 +21,18 @@ public static partial class CleanupPipelines
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
             RuleFor(r => r.OlderThan).NotNull();
-            RuleFor(r => r.OlderThan).Must(t => t <= DateTimeOffset.UtcNow).When(r => r.OlderThan is not null)
+            RuleFor(r => r.OlderThan).Must(t => t <= clock.GetUtcNow()).When(r => r.OlderThan is not null)
                 .WithMessage("'{PropertyName}' must not be in the future.");
         }
     }
 
-    public static async Task<Ok<Response>> HandleAsync(Request request, NpgsqlConnection connection, PipelineMaintenance settings,
+    public static async Task<Ok<Response>> HandleAsync(Request request, NpgsqlConnection connection, IOptions<PipelinesSettings> settings,
         CancellationToken ct)
     {
-        var deleted = await DeleteTerminalAsync(connection, request.OlderThan!.Value, settings.BatchSize, ct);
+        var deleted = await DeleteTerminalAsync(connection, request.OlderThan!.Value, settings.Value.JobBatchSize, ct);
         return TypedResults.Ok(new Response(deleted));
     }
 

@@ -16,7 +16,6 @@ namespace AssetForge.Features.Pipelines;
 public static partial class CreatePipeline
 {
     public const int MaxStages = 20;
-    public const int MaxJsonBytes = 64 * 1024;
 
     public sealed record Request(
         JsonElement Config, Stage[] Stages, Guid? AssetId = null, string? MeshyTaskId = null, string? RiggingTaskId = null,
@@ -26,10 +25,9 @@ public static partial class CreatePipeline
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
-            RuleFor(r => r.Config).Must(c => Rules.IsSmallObject(c, MaxJsonBytes))
-                .WithMessage($"'{{PropertyName}}' must be a JSON object of at most {MaxJsonBytes / 1024} KB.");
+            RuleFor(r => r.Config).SmallJsonObject();
             RuleFor(r => r.Stages).Cascade(CascadeMode.Stop).NotEmpty()
                 .Must(s => s.Length <= MaxStages).WithMessage($"'{{PropertyName}}' must have between 1 and {MaxStages} stages.")
                 .Must(s => s.Select(x => x?.Name).Distinct(StringComparer.Ordinal).Count() == s.Length)
@@ -38,7 +36,7 @@ public static partial class CreatePipeline
                 stage.RuleFor(s => s.Name).NotEmpty().MaximumLength(100));
             RuleFor(r => r.MeshyTaskId).NotEmpty().MaximumLength(255).When(r => r.MeshyTaskId is not null);
             RuleFor(r => r.RiggingTaskId).NotEmpty().MaximumLength(255).When(r => r.RiggingTaskId is not null);
-            RuleFor(r => r.ExpiresAt).Must(e => e > DateTimeOffset.UtcNow).When(r => r.ExpiresAt is not null)
+            RuleFor(r => r.ExpiresAt).Must(e => e > clock.GetUtcNow()).When(r => r.ExpiresAt is not null)
                 .WithMessage("'{PropertyName}' must be in the future.");
         }
     }

@@ -17,10 +17,10 @@ public static partial class ListExpiredPipelines
     public static async Task<Results<Ok<CursorPage<PipelineSummary>>, ValidationProblem>> HandleAsync(string? cursor, int? limit,
         NpgsqlDataSource db, CursorCodec codec, CancellationToken ct)
     {
-        if (!Paging.TryLimit(limit, out var pageSize, out var limitError)) return Problems.Validation("limit", limitError!);
-        var after = Start;
-        if (!string.IsNullOrEmpty(cursor) && !codec.TryDecode(cursor, Scope, out after))
-            return Problems.Validation("cursor", "The cursor is malformed, or was issued for another list.");
+        var errors = new FieldErrors();
+        var pageSize = Paging.Limit(limit, errors);
+        var after = codec.Read(cursor, Scope, errors) ?? Start;
+        if (errors.Problem is { } problem) return problem;
 
         var rows = await ListAsync(db, after.CreatedAt, after.Id, pageSize + 1, ct);
         // The keyset's timestamp is expires_at here: this list is ordered by it.

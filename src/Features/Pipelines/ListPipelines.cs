@@ -18,21 +18,20 @@ public static partial class ListPipelines
     private static readonly Keyset Start = new(DateTimeOffset.MaxValue, Guid.AllBitsSet);
 
     public static async Task<Results<Ok<CursorPage<PipelineSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        string[]? status, Guid? userId, string? cursor, int? limit, CurrentUser user, NpgsqlDataSource db, CursorCodec codec,
-        CancellationToken ct)
+        [PgEnumQuery<PipelineStatus>] string[]? status, Guid? userId, string? cursor, int? limit, CurrentUser user,
+        NpgsqlDataSource db, CursorCodec codec, CancellationToken ct)
     {
-        if (!Paging.TryLimit(limit, out var pageSize, out var limitError)) return Problems.Validation("limit", limitError!);
+        var errors = new FieldErrors();
+        var pageSize = Paging.Limit(limit, errors);
+        var filter = PgEnumLabels<PipelineStatus>.Parse(status, "status", errors) ?? [];
         if (userId is { } other && !user.MayAccess(other))
             return Problems.Status(StatusCodes.Status403Forbidden, "Only admins may list another user's pipelines.");
-
-        if (ParseStatuses(status) is not { } filter) return InvalidStatus(status!);
 
         // Members are always scoped to themselves; admins to the userId they asked for, or to everyone.
         var owner = user.IsAdmin ? userId : user.Id;
         var scope = Scope(owner, filter);
-        var after = Start;
-        if (!string.IsNullOrEmpty(cursor) && !codec.TryDecode(cursor, scope, out after))
-            return Problems.Validation("cursor", "The cursor is malformed, or was issued for other filters.");
+        var after = codec.Read(cursor, scope, errors) ?? Start;
+        if (errors.Problem is { } problem) return problem;
 
         return TypedResults.Ok(await PageAsync(db, owner, filter, after, pageSize, codec, scope, ct));
     }

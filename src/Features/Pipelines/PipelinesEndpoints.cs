@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Features.Pipelines;
 
@@ -15,16 +17,18 @@ public static class PipelinesEndpoints
             .AddValidator<UpdatePipelineStatus.Request, UpdatePipelineStatus.Validator>()
             .AddValidator<UpdatePipelineStage.Request, UpdatePipelineStage.Validator>()
             .AddValidator<CleanupPipelines.Request, CleanupPipelines.Validator>()
-            .AddJsonContext(PipelinesJsonContext.Default)
-            .AddSingleton<PipelineMaintenance>();
-        services.AddSingleton<ExpirePipelinesJob>();
-        services.AddHostedService(sp => sp.GetRequiredService<ExpirePipelinesJob>());
+            .AddJsonContext(PipelinesJsonContext.Default);
+        services.AddOptions<PipelinesSettings>().BindConfiguration(PipelinesSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PipelinesSettings>>(
+            new KeyedValidator<PipelinesSettings>(PipelinesSettings.Section, new PipelinesSettingsValidator()));
+        services.AddSingleton<ExpirePipelines.Job>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpirePipelines.Job>());
         services.AddSingleton<PipelineEventSettings>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, EventStreamProblemWriter>());
         services.AddSingleton<PipelineEventHub>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineEventHub>());
-        services.AddSingleton<PipelineRetentionJob>();
-        services.AddHostedService(sp => sp.GetRequiredService<PipelineRetentionJob>());
+        services.AddSingleton<PipelineRetention.Job>();
+        services.AddHostedService(sp => sp.GetRequiredService<PipelineRetention.Job>());
         return services;
     }
 
@@ -32,9 +36,9 @@ public static class PipelinesEndpoints
     {
         // Literal segments (statistics, expired, cleanup, events, by-meshy-task) outrank {id} in routing; {id} has no
         // constraint so that a malformed id is a 400 naming it rather than a 404.
-        var pipelines = api.MapGroup("/pipelines").WithTags("Pipelines");
+        var pipelines = api.MapGroup("/pipelines").WithTags("Pipelines").WithValidation();
 
-        pipelines.MapPost("/", CreatePipeline.HandleAsync).Validate<CreatePipeline.Request>().Idempotent()
+        pipelines.MapPost("/", CreatePipeline.HandleAsync).Idempotent()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithETag().WithName("CreatePipeline").WithSummary("Create a pipeline and its ordered stages in one transaction.");
         pipelines.MapGet("/", ListPipelines.HandleAsync)
@@ -46,7 +50,7 @@ public static class PipelinesEndpoints
             .WithName("GetPipelineStatistics").WithSummary("Counts by status, success rate and average duration (SQL aggregates).");
         pipelines.MapGet("/expired", ListExpiredPipelines.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
             .WithName("ListExpiredPipelines").WithSummary("Admin: running pipelines past expires_at, most overdue first.");
-        pipelines.MapPost("/cleanup", CleanupPipelines.HandleAsync).Validate<CleanupPipelines.Request>().Idempotent()
+        pipelines.MapPost("/cleanup", CleanupPipelines.HandleAsync).Idempotent()
             .RequireAuthorization(Authentication.AdminPolicy)
             .WithName("CleanupPipelines").WithSummary("Admin: delete terminal pipelines completed before olderThan; returns how many.");
         pipelines.MapGet("/events", StreamPipelineListEvents.HandleAsync).ProducesProblem(StatusCodes.Status403Forbidden)
@@ -59,13 +63,13 @@ public static class PipelinesEndpoints
         pipelines.MapGet("/{id}/events", StreamPipelineEvents.HandleAsync)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests).DescribeEvents(PipelineEventDocs.Single)
             .WithName("StreamPipelineEvents").WithSummary("Server-sent events: a snapshot of the pipeline, then each change until it is final.");
-        pipelines.MapPatch("/{id}/progress", UpdatePipelineProgress.HandleAsync).Validate<UpdatePipelineProgress.Request>()
+        pipelines.MapPatch("/{id}/progress", UpdatePipelineProgress.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithETag().WithName("UpdatePipelineProgress").WithSummary("Set progress (0..100) and the current stage of a running pipeline.");
-        pipelines.MapPatch("/{id}/status", UpdatePipelineStatus.HandleAsync).Validate<UpdatePipelineStatus.Request>()
+        pipelines.MapPatch("/{id}/status", UpdatePipelineStatus.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithETag().WithName("UpdatePipelineStatus").WithSummary("Move the pipeline through its state machine; final states are final (409).");
-        pipelines.MapPatch("/{id}/stages/{stageId}", UpdatePipelineStage.HandleAsync).Validate<UpdatePipelineStage.Request>()
+        pipelines.MapPatch("/{id}/stages/{stageId}", UpdatePipelineStage.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithETag().WithName("UpdatePipelineStage").WithSummary("Update one stage; the database clock stamps its start, end and duration.");
         pipelines.MapDelete("/{id}", DeletePipeline.HandleAsync)

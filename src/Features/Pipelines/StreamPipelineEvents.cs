@@ -51,7 +51,7 @@ public static partial class StreamPipelineEvents
         }
     }
 
-    private static T Close<T>(T result, IDisposable subscription, IDisposable slot)
+    private static T Close<T>(T result, PipelineSubscription subscription, IDisposable slot)
     {
         subscription.Dispose();
         slot.Dispose();

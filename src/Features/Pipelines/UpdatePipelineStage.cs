@@ -32,10 +32,8 @@ public static partial class UpdatePipelineStage
                 .WithMessage("Give at least one of status, progress, result, error, errorDetails.");
             RuleFor(r => r.Progress).InclusiveBetween(0, 100);
             RuleFor(r => r.Error).MaximumLength(10_000);
-            RuleFor(r => r.Result).Must(d => Rules.IsSmall(d!.Value, CreatePipeline.MaxJsonBytes)).When(r => r.Result is not null)
-                .WithMessage("'{PropertyName}' must be at most 64 KB of JSON.");
-            RuleFor(r => r.ErrorDetails).Must(d => Rules.IsSmallObject(d!.Value, CreatePipeline.MaxJsonBytes)).When(r => r.ErrorDetails is not null)
-                .WithMessage("'{PropertyName}' must be a JSON object of at most 64 KB.");
+            RuleFor(r => r.Result).SmallJson();
+            RuleFor(r => r.ErrorDetails).SmallJsonObject();
         }
     }
 

@@ -28,10 +28,8 @@ public static partial class UpdatePipelineStatus
             RuleFor(r => r.Status).NotNull();
             RuleFor(r => r.Error).MaximumLength(10_000);
             RuleFor(r => r.ErrorStage).NotEmpty().MaximumLength(100).When(r => r.ErrorStage is not null);
-            RuleFor(r => r.ErrorDetails).Must(d => Rules.IsSmallObject(d!.Value, CreatePipeline.MaxJsonBytes)).When(r => r.ErrorDetails is not null)
-                .WithMessage("'{PropertyName}' must be a JSON object of at most 64 KB.");
-            RuleFor(r => r.Results).Must(d => Rules.IsSmallObject(d!.Value, CreatePipeline.MaxJsonBytes)).When(r => r.Results is not null)
-                .WithMessage("'{PropertyName}' must be a JSON object of at most 64 KB.");
+            RuleFor(r => r.ErrorDetails).SmallJsonObject();
+            RuleFor(r => r.Results).SmallJsonObject();
         }
     }
 

@@ -33,8 +33,7 @@ public static partial class CreateVariant
             RuleFor(r => r.PresetColor).MaximumLength(50);
             RuleFor(r => r.StylePrompt).MaximumLength(10_000);
             RuleFor(r => r.RetextureTaskId).MaximumLength(255);
-            RuleFor(r => r.Metadata).Must(m => Rules.IsSmallObject(m!.Value, 64 * 1024)).When(r => r.Metadata is not null)
-                .WithMessage("'{PropertyName}' must be a JSON object of at most 64 KB.");
+            RuleFor(r => r.Metadata).SmallJsonObject();
         }
     }
 

@@ -18,9 +18,11 @@ public static partial class ListAssetVariants
     public static async Task<Results<Ok<OffsetPage<Variant>>, NotFound, ValidationProblem>> HandleAsync(
         Guid baseAssetId, bool? activeOnly, int? page, int? limit, CurrentUser user, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (!Paging.TryLimit(limit, out var size, out var error)) return Problems.Validation("limit", error!);
+        var errors = new FieldErrors();
+        var size = Paging.Limit(limit, errors);
         var number = page ?? 1;
-        if (number is < 1 or > MaxPage) return Problems.Validation("page", $"page must be between 1 and {MaxPage}.");
+        if (number is < 1 or > MaxPage) errors.Add("page", $"page must be between 1 and {MaxPage}.");
+        if (errors.Problem is { } problem) return problem;
 
         var offset = (long)(number - 1) * size;
         var (total, rows) = await PageAsync(db, baseAssetId, user.Id, user.IsAdmin, activeOnly ?? false, size, offset, ct);

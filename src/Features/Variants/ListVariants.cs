@@ -15,36 +15,20 @@ namespace AssetForge.Features.Variants;
 public static partial class ListVariants
 {
     public static async Task<Results<Ok<CursorPage<Variant>>, ValidationProblem>> HandleAsync(
-        string? presetId, string[]? status, string? cursor, int? limit, CurrentUser user, NpgsqlDataSource db, CursorCodec cursors,
-        CancellationToken ct)
+        string? presetId, [PgEnumQuery<VariantStatus>] string[]? status, string? cursor, int? limit, CurrentUser user,
+        NpgsqlDataSource db, CursorCodec cursors, CancellationToken ct)
     {
-        if (!Paging.TryLimit(limit, out var size, out var error)) return Problems.Validation("limit", error!);
-        if (presetId is { Length: 0 or > 100 }) return Problems.Validation("presetId", "presetId must be 1 to 100 characters.");
-
-        string[]? statuses = null;
-        if (status is { Length: > 0 })
-        {
-            var parsed = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var value in status)
-            {
-                if (!PgEnumLabels<VariantStatus>.TryParse(value, out var s))
-                    return Problems.Validation("status", $"'{value}' is not a generation status; use {VariantStatuses.Allowed}.");
-                parsed.Add(s.Label());
-            }
-            statuses = [.. parsed];
-        }
-        if (presetId is null && statuses is null)
-            return Problems.Validation("presetId", "Give presetId, status or both (to list one asset's variants use its gallery).");
+        var errors = new FieldErrors();
+        var size = Paging.Limit(limit, errors);
+        if (presetId is { Length: 0 or > 100 }) errors.Add("presetId", "presetId must be 1 to 100 characters.");
+        var statuses = PgEnumLabels<VariantStatus>.Parse(status, "status", errors)?.Select(s => s.Label()).ToArray();
+        if (presetId is null && status is null or { Length: 0 })
+            errors.Add("presetId", "Give presetId, status or both (to list one asset's variants use its gallery).");
 
         // The cursor is bound to the filters it was issued for: reused with others, it fails to decode.
         var scope = $"variants|{presetId}|{(statuses is null ? "" : string.Join(',', statuses))}";
-        Keyset? after = null;
-        if (cursor is not null)
-        {
-            if (!cursors.TryDecode(cursor, scope, out var position))
-                return Problems.Validation("cursor", "The cursor is malformed, or was issued for other filters.");
-            after = position;
-        }
+        var after = cursors.Read(cursor, scope, errors);
+        if (errors.Problem is { } problem) return problem;
 
         var rows = statuses is null
             ? await ByPresetAsync(db, presetId!, user.Id, user.IsAdmin, after?.CreatedAt, after?.Id, size + 1, ct)

@@ -28,8 +28,7 @@ public static partial class UpdateVariant
                 .OverridePropertyName("body").WithMessage("Give at least one of displayOrder, isActive, metadata, stylePrompt, retextureTaskId.");
             RuleFor(r => r.StylePrompt).MaximumLength(10_000);
             RuleFor(r => r.RetextureTaskId).MaximumLength(255);
-            RuleFor(r => r.Metadata).Must(m => Rules.IsSmallObject(m!.Value, 64 * 1024)).When(r => r.Metadata is not null)
-                .WithMessage("'{PropertyName}' must be a JSON object of at most 64 KB.");
+            RuleFor(r => r.Metadata).SmallJsonObject();
         }
     }
 

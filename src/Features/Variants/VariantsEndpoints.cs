@@ -15,15 +15,15 @@ public static class VariantsEndpoints
 
     public static IEndpointRouteBuilder MapVariants(this IEndpointRouteBuilder api)
     {
-        var ofAsset = api.MapGroup("/assets/{baseAssetId}/variants").WithTags("Variants");
-        ofAsset.MapPost("/", CreateVariant.HandleAsync).Validate<CreateVariant.Request>().Idempotent()
+        var ofAsset = api.MapGroup("/assets/{baseAssetId}/variants").WithTags("Variants").WithValidation();
+        ofAsset.MapPost("/", CreateVariant.HandleAsync).Idempotent()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithETag().WithName("CreateVariant").WithSummary("Create a variant of a base asset; its statistics follow in the same transaction.");
         ofAsset.MapGet("/", ListAssetVariants.HandleAsync)
             .WithName("ListAssetVariants").WithSummary("The base asset's gallery: an offset page in display order, each variant with its asset.");
         ofAsset.MapGet("/order", GetVariantOrder.HandleAsync)
             .WithETag().WithName("GetVariantOrder").WithSummary("Every variant id of the base asset in gallery order, with the ETag the reorder needs.");
-        ofAsset.MapPut("/order", SetVariantOrder.HandleAsync).Validate<SetVariantOrder.Request>()
+        ofAsset.MapPut("/order", SetVariantOrder.HandleAsync)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithETag().WithName("SetVariantOrder").WithSummary("Set the gallery order of all the base asset's variants in one transaction.");
         ofAsset.MapGet("/statistics", GetVariantStatistics.HandleAsync)
@@ -32,7 +32,7 @@ public static class VariantsEndpoints
             .RequireAuthorization(Authentication.AdminPolicy)
             .WithName("RecalculateVariantStatistics").WithSummary("Admin: rebuild the base asset's statistics row from its variants.");
 
-        var variants = api.MapGroup("/variants").WithTags("Variants");
+        var variants = api.MapGroup("/variants").WithTags("Variants").WithValidation();
         variants.MapGet("/", ListVariants.HandleAsync)
             .WithQueryLabels<VariantStatus>("status")
             .WithName("ListVariants").WithSummary("Variants of a preset and/or in generation statuses, newest first (cursor page).");
@@ -40,10 +40,10 @@ public static class VariantsEndpoints
             .WithETag().WithName("GetVariantByRetextureTask").WithSummary("The variant an external retexture task works on.");
         variants.MapGet("/{id}", GetVariant.HandleAsync)
             .WithETag().WithName("GetVariant").WithSummary("One variant with its asset.");
-        variants.MapPatch("/{id}", UpdateVariant.HandleAsync).Validate<UpdateVariant.Request>()
+        variants.MapPatch("/{id}", UpdateVariant.HandleAsync)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithETag().WithName("UpdateVariant").WithSummary("Change display order, active flag, metadata, style prompt or retexture task id.");
-        variants.MapPatch("/{id}/status", UpdateVariantStatus.HandleAsync).Validate<UpdateVariantStatus.Request>()
+        variants.MapPatch("/{id}/status", UpdateVariantStatus.HandleAsync)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithETag().WithName("UpdateVariantStatus").WithSummary("Record generation progress; statistics follow in the same transaction.");
         variants.MapDelete("/{id}", DeleteVariant.HandleAsync)

@@ -1,6 +1,6 @@
+using System.Net.Sockets;
 using EvolveDb;
 using EvolveDb.Dialect;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace AssetForge.Infrastructure.Data;
@@ -17,6 +17,8 @@ public static partial class Migrations
 
     /// <summary>Versions of the migration files shipped with this build ("1", "2", …).</summary>
     public static IReadOnlyList<string> ExpectedVersions { get; } = ReadExpectedVersions();
+
+    private static readonly string ExpectedVersionList = string.Join(", ", ExpectedVersions);
 
     public static void Apply(string connectionString, ILogger logger)
     {
@@ -46,7 +48,7 @@ public static partial class Migrations
         {
             throw new MigrationException($"Migrating the database failed: {e.Message} {e.InnerException?.Message}", e);
         }
-        LogMigrated(logger, evolve.NbMigration, string.Join(", ", ExpectedVersions));
+        LogMigrated(logger, evolve.NbMigration, ExpectedVersionList);
     }
 
     [Query($"SELECT coalesce(array_agg(version ORDER BY id), '{{}}') FROM {MetadataTable} WHERE success AND version IS NOT NULL")]
@@ -115,7 +117,8 @@ public static partial class MigrationStartup
         }
         catch (Exception e) when (e is MigrationException or NpgsqlException or EvolveException or InvalidOperationException)
         {
-            LogStopped(logger, host, DatabaseOutage.Cause(e));
+            var cause = DatabaseOutage.Cause(e);
+            LogStopped(logger, host, cause);
             return false;
         }
     }

@@ -1,3 +1,5 @@
+using AssetForge.Infrastructure.Data;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -60,6 +62,11 @@ public static class ApiReference
                 return Task.CompletedTask;
             })
             .AddOperationTransformer(OpenApiContract.DescribeOperationAsync)
+            .AddOperationTransformer((operation, context, _) =>
+            {
+                DescribeLabelledQueries(operation, context);
+                return Task.CompletedTask;
+            })
             .AddDocumentTransformer(OpenApiContract.FinishDocumentAsync));
 
     /// <summary>Slices nest their types (CreatePipeline.Request): name schemas after both, so they never collide.</summary>
@@ -71,6 +78,24 @@ public static class ApiReference
                 ? outer.Name + info.Type.Name
                 : OpenApiOptions.CreateDefaultSchemaReferenceId(info))?.Replace("[]", "Array", StringComparison.Ordinal);
         return options;
+    }
+
+    /// <summary>Query filters bound as text but holding enum labels ([PgEnumQuery]) list those labels.</summary>
+    private static void DescribeLabelledQueries(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        foreach (var description in context.Description.ParameterDescriptions)
+        {
+            if (description.ParameterDescriptor is not IParameterInfoParameterDescriptor { ParameterInfo: var info }
+                || info.GetCustomAttributes(false).OfType<ILabelledQuery>().FirstOrDefault() is not { } labelled
+                || operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == description.Name) is not { } parameter)
+                continue;
+            var values = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Enum = labelled.Labels.Select(label => (System.Text.Json.Nodes.JsonNode)label).ToList(),
+            };
+            parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = values };
+        }
     }
 
     public static IEndpointRouteBuilder MapApiReference(this IEndpointRouteBuilder app)

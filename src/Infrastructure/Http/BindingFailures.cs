@@ -1,34 +1,43 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace AssetForge.Infrastructure.Http;
 
 /// <summary>
-/// Names the route or query value that failed to bind when the framework answered a bare 400. The build-time
-/// request-delegate generator (which AOT requires) sets 400 without saying why for a malformed optional value
-/// (int? limit=ten); this finds the offending parameter from the endpoint's own binding metadata, so the
-/// problem can say "limit: 'ten' is not a valid integer" like every other validation failure.
+/// Names every route or query value that failed to bind. The build-time request-delegate generator (which AOT
+/// requires) stops at the first bad value, or answers a bare 400 for a malformed optional one (int? limit=ten);
+/// this judges each parameter from the endpoint's own binding metadata, so one 400 lists them all
+/// ("limit: 'ten' is not a valid integer", "userId: 'nope' is not a valid UUID") like every other validation failure.
 /// </summary>
 internal static class BindingFailures
 {
-    public static (string Name, string Message)? Find(HttpContext http)
+    public static Dictionary<string, string[]>? FindAll(HttpContext http)
     {
-        var parameters = http.GetEndpoint()?.Metadata.GetOrderedMetadata<IParameterBindingMetadata>();
+        // Inside the exception handler the endpoint and route values have been cleared; its feature keeps them.
+        var handled = http.Features.Get<IExceptionHandlerFeature>();
+        var parameters = (http.GetEndpoint() ?? handled?.Endpoint)?.Metadata.GetOrderedMetadata<IParameterBindingMetadata>();
         if (parameters is null) return null;
+        var routeValues = handled?.RouteValues ?? http.Request.RouteValues;
+        Dictionary<string, string[]>? errors = null;
         foreach (var parameter in parameters)
         {
             if (!parameter.HasTryParse) continue;
             var type = Nullable.GetUnderlyingType(parameter.ParameterInfo.ParameterType) ?? parameter.ParameterInfo.ParameterType;
-            var values = http.Request.RouteValues.TryGetValue(parameter.Name, out var routeValue) && routeValue is string s
+            var element = type.IsArray ? type.GetElementType()! : type;
+            var values = routeValues.TryGetValue(parameter.Name, out var routeValue) && routeValue is string s
                 ? [s]
                 : http.Request.Query[parameter.Name].ToArray();
-            foreach (var value in values)
-            {
-                if (string.IsNullOrEmpty(value) || Parses(type.IsArray ? type.GetElementType()! : type, value)) continue;
-                return (parameter.Name, $"'{value}' is not a valid {Describe(type)}.");
-            }
+            string[] messages = values.All(string.IsNullOrEmpty)
+                ? parameter.IsOptional ? [] : ["Required."]
+                : values.Where(value => !string.IsNullOrEmpty(value) && !Parses(element, value))
+                    .Select(value => $"'{value}' is not a valid {Describe(element)}.")
+                    .ToArray();
+            if (messages.Length == 0) continue;
+            errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
+            errors[parameter.Name] = messages;
         }
-        return null;
+        return errors;
     }
 
     private static bool Parses(Type type, string value) => Type.GetTypeCode(type) switch
@@ -45,14 +54,17 @@ internal static class BindingFailures
         _ => true, // a type we cannot judge: do not blame it
     };
 
+    // A '+' in a query string is a space, so an offset must be sent as %2B: the commonest way to get this wrong.
+    private const string Timestamp = "ISO 8601 timestamp (escape '+' in offsets as %2B)";
+
     private static string Describe(Type type) => Type.GetTypeCode(type) switch
     {
         TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 => "integer",
         TypeCode.Double or TypeCode.Decimal => "number",
         TypeCode.Boolean => "boolean (true or false)",
-        TypeCode.DateTime => "ISO 8601 timestamp",
+        TypeCode.DateTime => Timestamp,
         _ when type == typeof(Guid) => "UUID",
-        _ when type == typeof(DateTimeOffset) => "ISO 8601 timestamp",
+        _ when type == typeof(DateTimeOffset) => Timestamp,
         _ => "value",
     };
 }

@@ -1,5 +1,6 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.HttpOverrides;
-
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Infrastructure.Http;
 
@@ -9,36 +10,30 @@ public static class CrossOrigin
     /// Browsers on the origins in Cors:AllowedOrigins may call the API with a bearer token (no cookies are
     /// involved, so no credentials mode). ETag, Location and Retry-After are exposed to their scripts.
     /// </summary>
-    public static IServiceCollection AddAssetForgeCors(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAssetForgeCors(this IServiceCollection services)
     {
-        var origins = configuration.GetSection("Cors:AllowedOrigins").GetChildren()
-            .Select(c => c.Value).OfType<string>().Where(v => v.Length > 0).ToArray();
-        return services.AddCors(o => o.AddDefaultPolicy(p => p
-            .WithOrigins(origins)
+        services.AddCors();
+        return services.AddOptions<CorsOptions>().Configure<IOptions<CorsSettings>>((o, settings) => o.AddDefaultPolicy(p => p
+            .WithOrigins([.. settings.Value.AllowedOrigins.Where(origin => origin.Length > 0)])
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
             .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key")
             .WithExposedHeaders("ETag", "Location", "Retry-After", "Idempotent-Replayed")
-            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10)))).Services;
     }
 
     /// <summary>
     /// X-Forwarded-For/-Proto are honoured only from the proxies in ForwardedHeaders:KnownProxies (IP addresses)
     /// and ForwardedHeaders:KnownNetworks (CIDR); anyone else could forge their address to dodge the per-IP budget.
     /// </summary>
-    public static IServiceCollection AddAssetForgeForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
-    {
-        var section = configuration.GetSection("ForwardedHeaders");
-        return services.Configure<ForwardedHeadersOptions>(o =>
+    public static IServiceCollection AddAssetForgeForwardedHeaders(this IServiceCollection services) =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSettings>>((o, settings) =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             // The framework trusts loopback by default; a local process could then forge its address. Trust nobody
             // until configured.
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
-            foreach (var proxy in section.GetSection("KnownProxies").GetChildren().Select(c => c.Value).OfType<string>())
-                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
-            foreach (var network in section.GetSection("KnownNetworks").GetChildren().Select(c => c.Value).OfType<string>())
-                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-        });
-    }
+            foreach (var proxy in settings.Value.KnownProxies) o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            foreach (var network in settings.Value.KnownNetworks) o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        }).Services;
 }

@@ -5,6 +5,7 @@ using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Npgsql;
 
@@ -231,8 +232,8 @@ public static class IdempotencyExtensions
 }
 
 /// <summary>Removes expired idempotency keys every Idempotency:JobIntervalSeconds, in batches.</summary>
-public sealed partial class IdempotencyKeyRetentionJob(NpgsqlDataSource db, IConfiguration configuration, IdempotencySettings settings,
-    ILogger<IdempotencyKeyRetentionJob> logger) : Jobs.RecurringJob(db, configuration, logger)
+public sealed partial class IdempotencyKeyRetentionJob(NpgsqlDataSource db, IOptions<JobSettings> jobs, IdempotencySettings settings,
+    ILogger<IdempotencyKeyRetentionJob> logger) : Jobs.RecurringJob(db, jobs, logger)
 {
     protected override string Name => "idempotency.retention";
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AssetForge.Infrastructure.Data;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AssetForge.Infrastructure.Http;
@@ -87,25 +88,4 @@ public sealed class PgEnumJsonConverter<TEnum> : JsonConverter<TEnum>, ILabelled
 public interface ILabelledEnumConverter
 {
     IReadOnlyCollection<string> Labels { get; }
-}
-
-/// <summary>The labels of a [PgEnum], for query strings and messages.</summary>
-public static class PgEnumLabels<TEnum> where TEnum : struct, Enum
-{
-    private static readonly Dictionary<string, TEnum> ByLabel =
-        Enum.GetValues<TEnum>().ToDictionary(v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()), StringComparer.Ordinal);
-
-    private static readonly Dictionary<TEnum, JsonEncodedText> ByValue =
-        ByLabel.ToDictionary(pair => pair.Value, pair => JsonEncodedText.Encode(pair.Key));
-
-    public static IReadOnlyCollection<string> All { get; } = ByLabel.Keys.ToArray();
-
-    /// <summary>What a client is told when it sends something else.</summary>
-    public static string Expectation { get; } = "The value must be one of: " + string.Join(", ", All) + ".";
-
-    public static bool TryParse(string? label, out TEnum value) => ByLabel.TryGetValue(label ?? "", out value);
-
-    public static string Of(TEnum value) => ByValue[value].Value;
-
-    internal static JsonEncodedText Encoded(TEnum value) => ByValue[value];
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AssetForge.Infrastructure.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;

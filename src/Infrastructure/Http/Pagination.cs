@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Infrastructure.Http;
 
@@ -23,12 +24,13 @@ public static class Paging
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
-    /// <summary>The page size, or a validation message when it is outside 1..100.</summary>
-    public static bool TryLimit(int? requested, out int limit, out string? error)
+    /// <summary>The page size asked for (default 20); one outside 1..100 is added to <paramref name="errors"/>.</summary>
+    public static int Limit(int? requested, FieldErrors errors)
     {
-        limit = requested ?? DefaultLimit;
-        error = limit is < 1 or > MaxLimit ? $"limit must be between 1 and {MaxLimit}." : null;
-        return error is null;
+        var limit = requested ?? DefaultLimit;
+        if (limit is >= 1 and <= MaxLimit) return limit;
+        errors.Add("limit", $"limit must be between 1 and {MaxLimit}.");
+        return DefaultLimit;
     }
 
     /// <summary>Builds a page from rows fetched with LIMIT limit + 1: the extra row only says there is more.</summary>
@@ -49,17 +51,16 @@ public static class Paging
 /// </summary>
 public sealed class CursorCodec
 {
-    public const string ConfigKey = "Api:CursorKey";
     private const byte Version = 1;
     private const int PayloadLength = 1 + 8 + 16 + 8;
     private const int MacLength = 12;
 
     private readonly byte[] _key;
 
-    public CursorCodec(IConfiguration configuration)
+    public CursorCodec(IOptions<ApiSettings> settings)
     {
         // The key only has to be stable across replicas and restarts; cursors carry no secrets.
-        var configured = configuration[ConfigKey];
+        var configured = settings.Value.CursorKey;
         _key = SHA256.HashData(Encoding.UTF8.GetBytes(string.IsNullOrEmpty(configured) ? "assetforge-cursor-v1" : configured));
     }
 
@@ -72,6 +73,30 @@ public sealed class CursorCodec
         ScopeHash(scope).CopyTo(buffer[25..33]);
         HMACSHA256.HashData(_key, buffer[..PayloadLength])[..MacLength].CopyTo(buffer[PayloadLength..]);
         return WebEncoders.Base64UrlEncode(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// Where a list's ?cursor= continues: null for the first page, which an absent and an empty cursor both mean on
+    /// every list; a cursor that does not decode for this scope is added to <paramref name="errors"/>.
+    /// </summary>
+    public Keyset? Read(string? cursor, string scope, FieldErrors errors)
+    {
+        if (string.IsNullOrEmpty(cursor)) return null;
+        if (TryDecode(cursor, scope, out var position)) return position;
+        errors.Add("cursor", "The cursor is malformed, or was issued for a list with other filters.");
+        return null;
+    }
+
+    /// <summary>
+    /// The text a cursor is bound to: the list's name and each filter as asked (null for absent), length-prefixed so
+    /// no two filter sets give the same text.
+    /// </summary>
+    public static string Scope(string list, params ReadOnlySpan<string?> filters)
+    {
+        var text = new StringBuilder(list);
+        foreach (var filter in filters)
+            text.Append('|').Append(filter is null ? "*" : $"{filter.Length}:{filter}");
+        return text.ToString();
     }
 
     public bool TryDecode(string? cursor, string scope, out Keyset position)

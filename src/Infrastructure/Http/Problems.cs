@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AssetForge.Infrastructure.Data;
+using AssetForge.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
-using AssetForge.Infrastructure.Data;
 using Microsoft.AspNetCore.Mvc;
-using AssetForge.Infrastructure.Telemetry;
 
 namespace AssetForge.Infrastructure.Http;
 
@@ -23,10 +23,11 @@ public static class Problems
             problem.Extensions["traceId"] = Correlation.TraceId(http);
             var status = problem.Status ?? http.Response.StatusCode;
             if (status == StatusCodes.Status400BadRequest && ctx.Exception is null && problem is not HttpValidationProblemDetails
-                && !problem.Extensions.ContainsKey("errors") && BindingFailures.Find(http) is var (name, message))
+                && !problem.Extensions.ContainsKey("errors") && BindingFailures.FindAll(http) is { } errors)
             {
-                problem.Detail ??= $"The {name} parameter is not valid.";
-                problem.Extensions["errors"] = new Dictionary<string, string[]> { [name] = [message] };
+                problem.Title = ValidationTitle;
+                problem.Detail ??= ValidationDetail;
+                problem.Extensions["errors"] = errors;
             }
             problem.Detail ??= DefaultDetail(status, http.Request);
             problem.Type ??= status == StatusCodes.Status429TooManyRequests ? "https://www.rfc-editor.org/rfc/rfc6585#section-4" : "about:blank";
@@ -58,6 +59,11 @@ public static class Problems
     public static ProblemHttpResult Status(int status, string detail, string? title = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
 
+    /// <summary>Every 400 that names fields says so in the same words, whichever layer found them.</summary>
+    public const string ValidationTitle = "One or more validation errors occurred.";
+
+    public const string ValidationDetail = "One or more request values are not valid.";
+
     // The answers to a write whose SQL said it did not happen (see WriteOutcome), worded the same on every route.
 
     /// <summary>412: If-Match named a version the row no longer has.</summary>
@@ -72,11 +78,10 @@ public static class Problems
 
     /// <summary>A 400 naming the offending fields, as the contract's validation problems do.</summary>
     public static ValidationProblem Validation(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
-            detail: "One or more request values are not valid.");
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
 
     public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, detail: "One or more request values are not valid.");
+        TypedResults.ValidationProblem(errors, detail: ValidationDetail, title: ValidationTitle);
 }
 
 /// <summary>
@@ -87,14 +92,15 @@ public sealed partial class ApiExceptionHandler(
     IProblemDetailsService problems, IEnumerable<IUnhandledExceptionObserver> observers, DatabaseOutage outage,
     ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        var http = httpContext;
         if (http.Response.HasStarted) return false;
 
         ProblemDetails problem;
         if (exception is BadHttpRequestException bad)
         {
-            problem = Describe(bad);
+            problem = Describe(http, bad);
         }
         else if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested)
         {
@@ -178,27 +184,33 @@ public sealed partial class ApiExceptionHandler(
         }
     }
 
-    private static ProblemDetails Describe(BadHttpRequestException e)
+    private static ProblemDetails Describe(HttpContext http, BadHttpRequestException e)
     {
         var status = e.StatusCode;
         if (e.InnerException is JsonException json)
             return Invalid("The request body is not valid JSON for this endpoint.", JsonField(json), JsonMessage(json));
 
         var message = e.Message;
+        // The binder throws at its first bad or missing value; the problem lists every one of the request's.
         if (BindFailure().Match(message) is { Success: true } bind)
-            return Invalid($"The {bind.Groups["name"].Value} parameter is not valid.", bind.Groups["name"].Value,
-                $"'{bind.Groups["value"].Value}' is not a valid {Describe(bind.Groups["type"].Value)}.");
+            return Listed(BindingFailures.FindAll(http) ?? new()
+            {
+                [bind.Groups["name"].Value] =
+                [$"'{bind.Groups["value"].Value}' is not a valid {Describe(bind.Groups["type"].Value)}."]
+            }, Problems.ValidationDetail);
         if (MissingParameter().Match(message) is { Success: true } missing)
-            return Invalid($"The {missing.Groups["name"].Value} parameter is required.", missing.Groups["name"].Value, "Required.");
+            return Listed(BindingFailures.FindAll(http) ?? new() { [missing.Groups["name"].Value] = ["Required."] }, Problems.ValidationDetail);
         if (status == 400 && message.Contains("request body", StringComparison.OrdinalIgnoreCase))
             return Invalid("A JSON request body is required.", "body", "Required.");
 
         return new ProblemDetails { Status = status, Detail = status == 400 ? message : null };
 
-        ProblemDetails Invalid(string detail, string field, string fieldMessage) => new HttpValidationProblemDetails(
-            new Dictionary<string, string[]> { [field] = [fieldMessage] })
+        ProblemDetails Invalid(string detail, string field, string fieldMessage) => Listed(new() { [field] = [fieldMessage] }, detail);
+
+        static ProblemDetails Listed(Dictionary<string, string[]> errors, string detail) => new HttpValidationProblemDetails(errors)
         {
             Status = 400,
+            Title = Problems.ValidationTitle,
             Detail = detail,
         };
     }
@@ -233,13 +245,13 @@ public sealed partial class ApiExceptionHandler(
 
     private static string Describe(string clrType) =>
         (clrType.StartsWith("Nullable<", StringComparison.Ordinal) ? clrType[9..^1] : clrType.TrimEnd('?')) switch
-    {
-        "int" or "long" or "short" or "Int32" or "Int64" or "Int16" => "integer",
-        "Guid" => "UUID",
-        "bool" => "boolean (true or false)",
-        "DateTimeOffset" or "DateTime" => "ISO 8601 timestamp",
-        _ => "value",
-    };
+        {
+            "int" or "long" or "short" or "Int32" or "Int64" or "Int16" => "integer",
+            "Guid" => "UUID",
+            "bool" => "boolean (true or false)",
+            "DateTimeOffset" or "DateTime" => "ISO 8601 timestamp",
+            _ => "value",
+        };
 
     [GeneratedRegex("""^Failed to bind parameter "(?<type>[^ "]+) (?<name>[^"]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
     private static partial Regex BindFailure();

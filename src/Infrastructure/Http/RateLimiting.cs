@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using AssetForge.Infrastructure.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Infrastructure.Http;
 
@@ -13,13 +14,13 @@ namespace AssetForge.Infrastructure.Http;
 /// </summary>
 public static class RateLimiting
 {
-    public static IServiceCollection AddAssetForgeRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAssetForgeRateLimiting(this IServiceCollection services)
     {
-        var writes = Budget(configuration.GetSection("RateLimiting:Writes"), permits: 600, seconds: 60);
-        var anonymous = Budget(configuration.GetSection("RateLimiting:Anonymous"), permits: 30, seconds: 60);
-
-        services.AddRateLimiter(o =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitSettings>>((o, settings) =>
         {
+            var writes = Budget(settings.Value.Writes);
+            var anonymous = Budget(settings.Value.Anonymous);
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
             {
                 if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method))
@@ -54,10 +55,10 @@ public static class RateLimiting
         return services;
     }
 
-    private static FixedWindowRateLimiterOptions Budget(IConfigurationSection section, int permits, int seconds) => new()
+    private static FixedWindowRateLimiterOptions Budget(WriteBudget budget) => new()
     {
-        PermitLimit = section.GetValue("PermitLimit", permits),
-        Window = TimeSpan.FromSeconds(section.GetValue("WindowSeconds", seconds)),
+        PermitLimit = budget.PermitLimit,
+        Window = TimeSpan.FromSeconds(budget.WindowSeconds),
         QueueLimit = 0,
         AutoReplenishment = true,
     };

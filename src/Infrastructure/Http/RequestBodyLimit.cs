@@ -1,17 +1,26 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Infrastructure.Http;
+
+public static class RequestBodyLimit
+{
+    /// <summary>Api:MaxRequestBodyBytes as Kestrel's own limit; <see cref="RequestBodyLimitMiddleware"/> applies it elsewhere.</summary>
+    public static IServiceCollection AddAssetForgeRequestBodyLimit(this IServiceCollection services)
+    {
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<ApiSettings>>((kestrel, api) =>
+            kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
+        return services;
+    }
+}
 
 /// <summary>
 /// One body-size limit for every server: Kestrel enforces it through its feature; hosts without that
 /// feature (the in-memory test server) get a counting stream. Either way the client sees a 413 problem.
 /// </summary>
-public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IConfiguration configuration)
+public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<ApiSettings> settings)
 {
-    public const string ConfigKey = "Api:MaxRequestBodyBytes";
-    public const long DefaultLimit = 256 * 1024;
-
-    private readonly long _limit = configuration.GetValue(ConfigKey, DefaultLimit);
+    private readonly long _limit = settings.Value.MaxRequestBodyBytes;
 
     public Task InvokeAsync(HttpContext context)
     {

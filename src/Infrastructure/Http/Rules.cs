@@ -1,10 +1,16 @@
 using System.Text.Json;
+using FluentValidation;
 
 namespace AssetForge.Infrastructure.Http;
 
 /// <summary>Validation predicates several slices use.</summary>
 public static class Rules
 {
+    /// <summary>The one size limit for a free-form JSON field of any slice (config, metadata, results, details).</summary>
+    public const int MaxJsonBytes = 64 * 1024;
+
+    private const string ObjectMessage = "'{PropertyName}' must be a JSON object of at most 64 KB.";
+
     public static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
     public static bool BeAbsoluteHttpUrl(string value) =>
@@ -17,4 +23,16 @@ public static class Rules
     /// <summary>Any JSON value whose serialized form is at most <paramref name="maxBytes"/> bytes.</summary>
     public static bool IsSmall(JsonElement value, int maxBytes) =>
         System.Text.Encoding.UTF8.GetByteCount(value.GetRawText()) <= maxBytes;
+
+    /// <summary>A JSON object of at most <see cref="MaxJsonBytes"/>.</summary>
+    public static IRuleBuilderOptions<T, JsonElement> SmallJsonObject<T>(this IRuleBuilder<T, JsonElement> rule) =>
+        rule.Must(value => IsSmallObject(value, MaxJsonBytes)).WithMessage(ObjectMessage);
+
+    /// <summary>Absent, or a JSON object of at most <see cref="MaxJsonBytes"/>.</summary>
+    public static IRuleBuilderOptions<T, JsonElement?> SmallJsonObject<T>(this IRuleBuilder<T, JsonElement?> rule) =>
+        rule.Must(value => value is not { } v || IsSmallObject(v, MaxJsonBytes)).WithMessage(ObjectMessage);
+
+    /// <summary>Absent, or any JSON value of at most <see cref="MaxJsonBytes"/>.</summary>
+    public static IRuleBuilderOptions<T, JsonElement?> SmallJson<T>(this IRuleBuilder<T, JsonElement?> rule) =>
+        rule.Must(value => value is not { } v || IsSmall(v, MaxJsonBytes)).WithMessage("'{PropertyName}' must be at most 64 KB of JSON.");
 }

@@ -1,41 +1,68 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using FluentValidation;
 
 namespace AssetForge.Infrastructure.Http;
 
-/// <summary>
-/// Runs the registered FluentValidation validator for the endpoint's <typeparamref name="T"/> argument and
-/// answers 400 with errors keyed by camelCase JSON path ("stages[1].name") before the handler runs.
-/// </summary>
-public sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
+/// <summary>A registered validator, found by the type of request it checks when endpoints are built.</summary>
+public interface IRequestValidator
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    Type RequestType { get; }
+
+    /// <summary>The errors keyed by camelCase JSON path ("stages[1].name"), or null when the request is valid.</summary>
+    ValueTask<Dictionary<string, string[]>?> ValidateAsync(object request, CancellationToken ct);
+}
+
+internal sealed class RequestValidator<T>(IValidator<T> validator) : IRequestValidator
+{
+    public Type RequestType => typeof(T);
+
+    public async ValueTask<Dictionary<string, string[]>?> ValidateAsync(object request, CancellationToken ct)
     {
-        foreach (var argument in context.Arguments)
+        var result = await validator.ValidateAsync((T)request, ct);
+        return result.IsValid
+            ? null
+            : result.Errors
+                .GroupBy(e => ValidationExtensions.CamelPath(e.PropertyName))
+                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+    }
+}
+
+public static class ValidationExtensions
+{
+    /// <summary>
+    /// Declared once on a route group: each endpoint whose handler takes a request type with a registered
+    /// validator validates that argument before the handler runs (400 with every field's errors), and its
+    /// OpenAPI operation declares the 400. The match is made once, when the endpoint is built, from the handler's
+    /// parameter types and the validators registered with <see cref="AddValidator{T, TValidator}"/>.
+    /// </summary>
+    public static TBuilder WithValidation<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
         {
-            if (argument is not T value) continue;
-            var result = await validator.ValidateAsync(value, context.HttpContext.RequestAborted);
-            if (!result.IsValid)
+            if (endpoint.Metadata.OfType<MethodInfo>().FirstOrDefault() is not { } method) return;
+            var validators = endpoint.ApplicationServices.GetServices<IRequestValidator>().ToArray();
+            var parameters = method.GetParameters();
+            for (var index = 0; index < parameters.Length; index++)
             {
-                var errors = result.Errors
-                    .GroupBy(e => CamelPath(e.PropertyName))
-                    .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
-                return Problems.Validation(errors);
+                var type = Nullable.GetUnderlyingType(parameters[index].ParameterType) ?? parameters[index].ParameterType;
+                if (validators.FirstOrDefault(v => v.RequestType == type) is not { } validator) continue;
+                var position = index;
+                endpoint.FilterFactories.Add((_, next) => async context =>
+                    context.Arguments[position] is { } request
+                    && await validator.ValidateAsync(request, context.HttpContext.RequestAborted) is { } errors
+                        ? Problems.Validation(errors)
+                        : await next(context));
+                endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest,
+                    typeof(HttpValidationProblemDetails), ["application/problem+json"]));
             }
-        }
-        return await next(context);
+        });
+        return builder;
     }
 
     internal static string CamelPath(string path) =>
         string.Join('.', path.Split('.').Select(segment =>
             segment.Length == 0 || char.IsLower(segment[0]) ? segment : char.ToLowerInvariant(segment[0]) + segment[1..]));
-}
-
-public static class ValidationExtensions
-{
-    /// <summary>Validates the <typeparamref name="T"/> argument with its registered validator.</summary>
-    public static RouteHandlerBuilder Validate<T>(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem();
 
     /// <summary>Messages name fields as clients send them ("'name' must not be empty.").</summary>
     public static IServiceCollection AddAssetForgeValidation(this IServiceCollection services)
@@ -45,9 +72,14 @@ public static class ValidationExtensions
         return services;
     }
 
-    /// <summary>Registers a validator explicitly (assembly scanning does not survive trimming).</summary>
+    /// <summary>
+    /// Registers a validator explicitly (assembly scanning does not survive trimming); route groups with
+    /// <see cref="WithValidation{TBuilder}"/> find it by its request type.
+    /// </summary>
     public static IServiceCollection AddValidator<T, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(
         this IServiceCollection services)
         where TValidator : class, IValidator<T> =>
-        services.AddSingleton<IValidator<T>, TValidator>();
+        services
+            .AddSingleton<IValidator<T>, TValidator>()
+            .AddSingleton<IRequestValidator>(sp => new RequestValidator<T>(sp.GetRequiredService<IValidator<T>>()));
 }

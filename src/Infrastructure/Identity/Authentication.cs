@@ -1,10 +1,11 @@
 using System.Runtime.ExceptionServices;
 using System.Security.Claims;
+using System.Security.Cryptography;
 using AssetForge.Infrastructure.Data;
 using Microsoft.AspNetCore.Authentication;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -30,7 +31,8 @@ public static class Authentication
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .PostConfigure<IConfiguration>((options, configuration) => Configure(options, configuration.GetSection(Section)))
-            .PostConfigure<IConfiguration>((options, configuration) => CacheValidatedTokens(options, configuration));
+            .PostConfigure<IOptions<AuthenticationSettings>, TimeProvider>((options, settings, clock) =>
+                CacheValidatedTokens(options, settings.Value.ValidatedTokenCacheSize, clock));
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(CurrentUser.AdminClaim, "true"));
         return services;
@@ -67,13 +69,12 @@ public static class Authentication
     /// Authentication:ValidatedTokenCacheSize tokens (default 10,000; 0 turns the cache off) are remembered once
     /// validated: see <see cref="CachedTokenHandler"/>.
     /// </summary>
-    private static void CacheValidatedTokens(JwtBearerOptions options, IConfiguration configuration)
+    private static void CacheValidatedTokens(JwtBearerOptions options, int size, TimeProvider clock)
     {
-        var size = configuration.GetValue("Authentication:ValidatedTokenCacheSize", 10_000);
-        if (size <= 0) return;
+        if (size == 0) return;
         var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = size });
         for (var i = 0; i < options.TokenHandlers.Count; i++)
-            options.TokenHandlers[i] = new CachedTokenHandler(options.TokenHandlers[i], cache, TimeProvider.System);
+            options.TokenHandlers[i] = new CachedTokenHandler(options.TokenHandlers[i], cache, clock);
     }
 
     /// <summary>Turns a valid token into our user: provisions the users row on first sight and decides the role.</summary>

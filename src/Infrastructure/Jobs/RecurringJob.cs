@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Telemetry;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AssetForge.Infrastructure.Jobs;
@@ -13,7 +14,7 @@ namespace AssetForge.Infrastructure.Jobs;
 /// holds a PostgreSQL session advisory lock, so a second replica skips the run instead of doing it twice.
 /// Set Jobs:Enabled=false to stop the schedule (tests call <see cref="TryRunAsync"/> directly).
 /// </summary>
-public abstract partial class RecurringJob(NpgsqlDataSource db, IConfiguration configuration, ILogger logger) : BackgroundService
+public abstract partial class RecurringJob(NpgsqlDataSource db, IOptions<JobSettings> settings, ILogger logger) : BackgroundService
 {
     protected abstract string Name { get; }
 
@@ -59,7 +60,7 @@ public abstract partial class RecurringJob(NpgsqlDataSource db, IConfiguration c
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!configuration.GetValue("Jobs:Enabled", true)) return;
+        if (!settings.Value.Enabled) return;
         using var timer = new PeriodicTimer(Interval);
         do
         {

@@ -1,11 +1,12 @@
+using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Http;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Tests.Infrastructure;
 
 public sealed class CursorCodecTests
 {
-    private static readonly CursorCodec Codec = new(new ConfigurationBuilder().Build());
+    private static readonly CursorCodec Codec = new(Options.Create(new ApiSettings()));
     private static readonly Keyset Position = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero).AddTicks(1230), Guid.NewGuid());
 
     [Fact]
@@ -47,8 +48,7 @@ public sealed class CursorCodecTests
     [Fact]
     public void Cursors_from_another_key_are_rejected()
     {
-        var other = new CursorCodec(new ConfigurationBuilder()
-            .AddInMemoryCollection([new(CursorCodec.ConfigKey, "another-deployment")]).Build());
+        var other = new CursorCodec(Options.Create(new ApiSettings { CursorKey = "another-deployment" }));
         Assert.False(Codec.TryDecode(other.Encode(Position, ""), "", out _));
     }
 }

@@ -8,6 +8,8 @@ namespace AssetForge.Tests.Infrastructure;
 /// <summary>The schema the migrations build, and the rules it enforces on its own.</summary>
 public sealed class MigrationTests : IAsyncLifetime
 {
+    private static readonly string[] CheckedTables = ["generation_pipelines", "pipeline_stages", "error_aggregations"];
+
     private static readonly string[] Tables =
         ["generation_pipelines", "pipeline_stages", "asset_variants", "variant_statistics", "api_errors", "error_aggregations"];
     private static readonly string[] Enums = ["pipeline_status", "stage_status", "error_severity", "error_category"];
@@ -47,7 +49,7 @@ public sealed class MigrationTests : IAsyncLifetime
         var columns = await _db.ColumnAsync<string>("""
             SELECT table_name || '.' || column_name || ':' || udt_name || ':' || is_nullable
             FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ANY($1)
-            """, (object)new[] { "generation_pipelines", "pipeline_stages", "error_aggregations" });
+            """, (object)CheckedTables);
         Assert.Contains("generation_pipelines.config:jsonb:NO", columns);
         Assert.Contains("generation_pipelines.status:pipeline_status:NO", columns);
         Assert.Contains("generation_pipelines.expires_at:timestamptz:YES", columns);

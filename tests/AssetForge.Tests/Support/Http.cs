@@ -45,6 +45,18 @@ public static class Http
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    /// <summary>Sends <paramref name="json"/> (if any) with If-Match (if any) as <paramref name="user"/>: every slice's write tests use it.</summary>
+    public static Task<HttpResponseMessage> SendAsync(this TestUser user, HttpMethod method, string url, string? json = null,
+        string? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = json is null ? null : Json(json) };
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return user.Client.SendAsync(request);
+    }
+
+    public static Task<HttpResponseMessage> PatchAsync(this TestUser user, string url, string json, string? ifMatch = null) =>
+        user.SendAsync(HttpMethod.Patch, url, json, ifMatch);
+
     public static HttpRequestMessage WithIfMatch(this HttpRequestMessage request, string etag)
     {
         request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));

@@ -11,7 +11,7 @@ public sealed class AggregateErrorsTests(ClockedApiFactory factory) : IClassFixt
     private static int _day;
 
     /// <summary>A fresh hour far from other tests' data: every test works in its own day.</summary>
-    private DateTimeOffset NewDay()
+    private static DateTimeOffset NewDay()
     {
         var day = new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(Interlocked.Increment(ref _day) * 3);
         return day;
@@ -19,7 +19,7 @@ public sealed class AggregateErrorsTests(ClockedApiFactory factory) : IClassFixt
 
     private async Task RunJobAsync(DateTimeOffset now)
     {
-        factory.Clock.Now = now;
+        factory.Clock.AdjustTime(now);
         Assert.True(await factory.Services.GetRequiredService<AggregateErrors.Job>().TryRunAsync(CancellationToken.None));
     }
 
@@ -44,7 +44,7 @@ public sealed class AggregateErrorsTests(ClockedApiFactory factory) : IClassFixt
     {
         var day = NewDay();
         var hour = day.AddHours(10);
-        var (ann, bob) = (await ErrorRows.NewUserAsync(factory.Db), await ErrorRows.NewUserAsync(factory.Db));
+        var (ann, bob) = (await Arrange.NewUserAsync(factory.Db), await Arrange.NewUserAsync(factory.Db));
         await ErrorRows.InsertAsync(factory.Db, hour.AddMinutes(5), "/api/a", "error", "database", userId: ann, statusCode: 500);
         await ErrorRows.InsertAsync(factory.Db, hour.AddMinutes(50), "/api/a", "error", "database", userId: ann, statusCode: 500);
         await ErrorRows.InsertAsync(factory.Db, hour.AddMinutes(20), "/api/a", "error", "database", userId: bob, statusCode: 500);

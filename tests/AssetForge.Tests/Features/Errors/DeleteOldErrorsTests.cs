@@ -21,7 +21,7 @@ public sealed class DeleteOldErrorsTests(DeleteOldErrorsTests.Factory factory) :
     public async Task Deletes_older_errors_in_batches_and_reports_the_real_count()
     {
         var admin = await factory.SignInAsync(admin: true);
-        var cutoff = factory.Clock.Now.AddDays(-10);
+        var cutoff = factory.Clock.GetUtcNow().AddDays(-10);
         for (var i = 0; i < 10; i++) await ErrorRows.InsertAsync(factory.Db, cutoff.AddMinutes(-1 - i), Endpoint, resolved: i % 2 == 0);
         for (var i = 0; i < 4; i++) await ErrorRows.InsertAsync(factory.Db, cutoff.AddMinutes(i), Endpoint);
         var others = await factory.Db.ScalarAsync<long>("SELECT count(*) FROM api_errors WHERE endpoint <> $1 AND created_at < $2", Endpoint, cutoff.UtcDateTime);
@@ -38,7 +38,7 @@ public sealed class DeleteOldErrorsTests(DeleteOldErrorsTests.Factory factory) :
     public async Task Resolved_only_keeps_unresolved_errors()
     {
         var admin = await factory.SignInAsync(admin: true);
-        var cutoff = factory.Clock.Now.AddDays(-20);
+        var cutoff = factory.Clock.GetUtcNow().AddDays(-20);
         for (var i = 0; i < 7; i++) await ErrorRows.InsertAsync(factory.Db, cutoff.AddHours(-1 - i), Endpoint, resolved: i < 5);
         var othersResolved = await factory.Db.ScalarAsync<long>(
             "SELECT count(*) FROM api_errors WHERE endpoint <> $1 AND created_at < $2 AND resolved", Endpoint, cutoff.UtcDateTime);
@@ -77,7 +77,7 @@ public sealed class DeleteOldErrorsTests(DeleteOldErrorsTests.Factory factory) :
     [Fact]
     public async Task The_retention_job_deletes_what_is_older_than_the_configured_days_and_forgets_those_hours()
     {
-        var now = factory.Clock.Now;
+        var now = factory.Clock.GetUtcNow();
         for (var i = 0; i < 8; i++) await ErrorRows.InsertAsync(factory.Db, now.AddDays(-30).AddMinutes(-1 - i * 30), Endpoint);
         for (var i = 0; i < 3; i++) await ErrorRows.InsertAsync(factory.Db, now.AddDays(-30).AddMinutes(1 + i), Endpoint);
         var oldHour = now.AddDays(-31).UtcDateTime;

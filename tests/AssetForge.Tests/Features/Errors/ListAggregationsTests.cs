@@ -10,7 +10,7 @@ public sealed class ListAggregationsTests(ClockedApiFactory factory) : IClassFix
 
     private async Task<TestUser> ArrangeAsync()
     {
-        factory.Clock.Now = Now;
+        factory.Clock.AdjustTime(Now);
         var admin = await factory.SignInAsync(admin: true);
         if (await factory.Db.ScalarAsync<long>("SELECT count(*) FROM error_aggregations") > 0) return admin;
         // Hourly buckets for the last 10 days: two groups per hour, one with a NULL service and status.

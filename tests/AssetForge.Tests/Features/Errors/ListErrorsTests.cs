@@ -11,7 +11,7 @@ public sealed class ListErrorsTests(ApiFactory factory) : IClassFixture<ApiFacto
     private static List<Guid> Ids(JsonElement page) =>
         page.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetGuid()).ToList();
 
-    private async Task<List<Guid>> AllPagesAsync(HttpClient client, string query, int limit)
+    private static async Task<List<Guid>> AllPagesAsync(HttpClient client, string query, int limit)
     {
         var ids = new List<Guid>();
         string? cursor = null;
@@ -69,7 +69,7 @@ public sealed class ListErrorsTests(ApiFactory factory) : IClassFixture<ApiFacto
     {
         var admin = await factory.SignInAsync(admin: true);
         var endpoint = $"/filters-{Guid.NewGuid():N}";
-        var user = await ErrorRows.NewUserAsync(factory.Db);
+        var user = await Arrange.NewUserAsync(factory.Db);
         var a = await ErrorRows.InsertAsync(factory.Db, T0, endpoint, severity: "critical", category: "database", userId: user);
         var b = await ErrorRows.InsertAsync(factory.Db, T0.AddMinutes(1), endpoint, severity: "warning", category: "database", resolved: true);
         var c = await ErrorRows.InsertAsync(factory.Db, T0.AddMinutes(2), endpoint, severity: "info", category: "network");

@@ -10,7 +10,7 @@ public sealed class RebuildAggregationsTests(ClockedApiFactory factory) : IClass
     private static DateTimeOffset NewDay() =>
         new DateTimeOffset(2031, 2, 1, 0, 0, 0, TimeSpan.Zero).AddDays(Interlocked.Increment(ref _day) * 2);
 
-    private static HttpContent Range(DateTimeOffset from, DateTimeOffset to) =>
+    private static StringContent Range(DateTimeOffset from, DateTimeOffset to) =>
         Http.Json($$"""{"from":"{{from:O}}","to":"{{to:O}}"}""");
 
     private Task<List<string>> BucketsAsync(DateTimeOffset from, DateTimeOffset to) => factory.Db.ColumnAsync<string>("""
@@ -30,8 +30,8 @@ public sealed class RebuildAggregationsTests(ClockedApiFactory factory) : IClass
     {
         var admin = await factory.SignInAsync(admin: true);
         var day = NewDay();
-        factory.Clock.Now = day.AddDays(1);
-        var user = await ErrorRows.NewUserAsync(factory.Db);
+        factory.Clock.AdjustTime(day.AddDays(1));
+        var user = await Arrange.NewUserAsync(factory.Db);
         for (var i = 0; i < 12; i++)
             await ErrorRows.InsertAsync(factory.Db, day.AddHours(i % 4).AddMinutes(i), $"/api/x{i % 3}", i % 2 == 0 ? "error" : "critical",
                 externalService: i % 3 == 0 ? null : "meshy", statusCode: i % 4 == 0 ? null : 500, userId: i % 5 == 0 ? user : null);
@@ -57,7 +57,7 @@ public sealed class RebuildAggregationsTests(ClockedApiFactory factory) : IClass
     {
         var admin = await factory.SignInAsync(admin: true);
         var day = NewDay();
-        factory.Clock.Now = day.AddDays(1);
+        factory.Clock.AdjustTime(day.AddDays(1));
         var hour = day.AddHours(9);
         var keep = await ErrorRows.InsertAsync(factory.Db, hour.AddMinutes(1), "/api/keep");
         await ErrorRows.InsertAsync(factory.Db, hour.AddMinutes(2), "/api/keep");
@@ -82,7 +82,7 @@ public sealed class RebuildAggregationsTests(ClockedApiFactory factory) : IClass
     {
         var admin = await factory.SignInAsync(admin: true);
         var day = NewDay();
-        factory.Clock.Now = day.AddHours(5).AddMinutes(20);
+        factory.Clock.AdjustTime(day.AddHours(5).AddMinutes(20));
         await ErrorRows.InsertAsync(factory.Db, day.AddHours(2).AddMinutes(5), "/api/w");
         await ErrorRows.InsertAsync(factory.Db, day.AddHours(5).AddMinutes(1), "/api/w"); // the hour in progress
 
@@ -107,7 +107,7 @@ public sealed class RebuildAggregationsTests(ClockedApiFactory factory) : IClass
     public async Task Bad_ranges_are_400_problems(string json, string field)
     {
         var admin = await factory.SignInAsync(admin: true);
-        factory.Clock.Now = new DateTimeOffset(2031, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        factory.Clock.AdjustTime(new DateTimeOffset(2031, 6, 1, 0, 0, 0, TimeSpan.Zero));
         var problem = await (await admin.Client.PostAsync("/api/errors/aggregations/rebuild", Http.Json(json))).AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
     }

@@ -48,7 +48,7 @@ public sealed class RecordUnhandledExceptionTests(RecordUnhandledExceptionTests.
 
     private RecordUnhandledException.Recorder Recorder => factory.Services.GetRequiredService<RecordUnhandledException.Recorder>();
 
-    private async Task<string> ThrowAsync(HttpClient client, string path = "/_probe/throw")
+    private static async Task<string> ThrowAsync(HttpClient client, string path = "/_probe/throw")
     {
         var problem = await (await client.GetAsync(path)).AssertProblemAsync(HttpStatusCode.InternalServerError);
         return problem.GetProperty("traceId").GetString()!;
@@ -58,7 +58,7 @@ public sealed class RecordUnhandledExceptionTests(RecordUnhandledExceptionTests.
         factory.Db.ScalarAsync<long>("SELECT count(*) FROM api_errors WHERE request_id = $1", traceId);
 
     private Task WaitForRowAsync(string traceId) =>
-        ErrorRows.WaitUntilAsync(async () => await RowsForAsync(traceId) == 1, $"the api_errors row of {traceId}");
+        Arrange.WaitUntilAsync(async () => await RowsForAsync(traceId) == 1, $"the api_errors row of {traceId}");
 
     [Fact]
     public async Task An_unhandled_exception_becomes_a_redacted_row_keyed_by_the_problems_trace_id()
@@ -134,7 +134,7 @@ public sealed class RecordUnhandledExceptionTests(RecordUnhandledExceptionTests.
         var traceId = await ThrowAsync(factory.CreateClient());
 
         // The 500 has been answered, and the writer is still waiting on the lock: the answer did not wait for it.
-        await ErrorRows.WaitUntilAsync(async () =>
+        await Arrange.WaitUntilAsync(async () =>
         {
             await using var waiting = new NpgsqlCommand("""
                 SELECT count(*) FROM pg_stat_activity
@@ -161,7 +161,7 @@ public sealed class RecordUnhandledExceptionTests(RecordUnhandledExceptionTests.
             await AdminAsync(admin, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()");
 
             for (var i = 0; i < 3; i++) during.Add(await ThrowAsync(factory.CreateClient()));
-            await ErrorRows.WaitUntilAsync(() => Task.FromResult(Recorder.Dropped >= droppedBefore + 3), "the writer to give up on three errors");
+            await Arrange.WaitUntilAsync(() => Task.FromResult(Recorder.Dropped >= droppedBefore + 3), "the writer to give up on three errors");
         }
         finally
         {

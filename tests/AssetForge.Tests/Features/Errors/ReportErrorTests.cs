@@ -32,7 +32,7 @@ public sealed class ReportErrorTests(ReportErrorTests.Factory factory) : IClassF
         return request;
     }
 
-    private async Task<(Guid Id, JsonElement Body)> ReportAsync(HttpClient client, string json, string peer = "203.0.113.10")
+    private static async Task<(Guid Id, JsonElement Body)> ReportAsync(HttpClient client, string json, string peer = "203.0.113.10")
     {
         var response = await client.SendAsync(Report(json, peer));
         var body = await response.AssertStatusAsync(HttpStatusCode.Created);

@@ -14,10 +14,10 @@ public sealed class DeletePipelineTests(ApiFactory factory) : IClassFixture<ApiF
         var user = await factory.SignInAsync();
         var created = await PipelineKit.CreateAsync(user);
         Assert.Equal(4, await CountAsync(created.Id));
-        await (await PipelineKit.SendAsync(user, HttpMethod.Delete, $"/api/pipelines/{created.Id}", null)).AssertStatusAsync(HttpStatusCode.NoContent);
+        await (await user.SendAsync(HttpMethod.Delete, $"/api/pipelines/{created.Id}", null)).AssertStatusAsync(HttpStatusCode.NoContent);
         Assert.Equal(0, await CountAsync(created.Id));
         await (await user.Client.GetAsync($"/api/pipelines/{created.Id}")).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await PipelineKit.SendAsync(user, HttpMethod.Delete, $"/api/pipelines/{created.Id}", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await user.SendAsync(HttpMethod.Delete, $"/api/pipelines/{created.Id}", null)).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -26,10 +26,10 @@ public sealed class DeletePipelineTests(ApiFactory factory) : IClassFixture<ApiF
         var user = await factory.SignInAsync();
         var created = await PipelineKit.CreateAsync(user);
         var progressed = await user.PatchAsync($"/api/pipelines/{created.Id}/progress", """{"progress":1}""");
-        await (await PipelineKit.SendAsync(user, HttpMethod.Delete, $"/api/pipelines/{created.Id}", null, created.ETag))
+        await (await user.SendAsync(HttpMethod.Delete, $"/api/pipelines/{created.Id}", null, created.ETag))
             .AssertProblemAsync(HttpStatusCode.PreconditionFailed);
         Assert.Equal(4, await CountAsync(created.Id));
-        await (await PipelineKit.SendAsync(user, HttpMethod.Delete, $"/api/pipelines/{created.Id}", null, progressed.Headers.ETag!.ToString()))
+        await (await user.SendAsync(HttpMethod.Delete, $"/api/pipelines/{created.Id}", null, progressed.Headers.ETag!.ToString()))
             .AssertStatusAsync(HttpStatusCode.NoContent);
         Assert.Equal(0, await CountAsync(created.Id));
     }
@@ -40,11 +40,11 @@ public sealed class DeletePipelineTests(ApiFactory factory) : IClassFixture<ApiF
         var owner = await factory.SignInAsync();
         var created = await PipelineKit.CreateAsync(owner);
         var stranger = await factory.SignInAsync();
-        await (await PipelineKit.SendAsync(stranger, HttpMethod.Delete, $"/api/pipelines/{created.Id}", null)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await PipelineKit.SendAsync(stranger, HttpMethod.Delete, $"/api/pipelines/{created.Id}", null, created.ETag)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await stranger.SendAsync(HttpMethod.Delete, $"/api/pipelines/{created.Id}", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await stranger.SendAsync(HttpMethod.Delete, $"/api/pipelines/{created.Id}", null, created.ETag)).AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(4, await CountAsync(created.Id));
         var admin = await factory.SignInAsync(admin: true);
-        await (await PipelineKit.SendAsync(admin, HttpMethod.Delete, $"/api/pipelines/{created.Id}", null, created.ETag)).AssertStatusAsync(HttpStatusCode.NoContent);
+        await (await admin.SendAsync(HttpMethod.Delete, $"/api/pipelines/{created.Id}", null, created.ETag)).AssertStatusAsync(HttpStatusCode.NoContent);
         Assert.Equal(0, await CountAsync(created.Id));
     }
 
@@ -52,7 +52,7 @@ public sealed class DeletePipelineTests(ApiFactory factory) : IClassFixture<ApiF
     public async Task Malformed_id_is_400()
     {
         var user = await factory.SignInAsync();
-        var problem = await (await PipelineKit.SendAsync(user, HttpMethod.Delete, "/api/pipelines/123", null)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await user.SendAsync(HttpMethod.Delete, "/api/pipelines/123", null)).AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("id", out _));
     }
 }

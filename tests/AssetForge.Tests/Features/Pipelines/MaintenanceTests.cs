@@ -8,8 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AssetForge.Tests.Features.Pipelines;
 
 /// <summary>Small batches, so a handful of rows proves the jobs and the cleanup route loop until done.</summary>
-public sealed class SmallBatchApiFactory : ApiFactory
+public sealed class SmallBatchApiFactory : ClockedApiFactory
 {
+    // The expiry job and the rows compare with the database's now(): start the application's clock there too.
+    protected override DateTimeOffset StartsAt => DateTimeOffset.UtcNow;
+
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
         new("Pipelines:JobBatchSize", "2"),
@@ -70,7 +73,7 @@ public sealed class MaintenanceTests(SmallBatchApiFactory factory) : IClassFixtu
         await factory.Db.ExecuteAsync("UPDATE generation_pipelines SET expires_at = NULL WHERE id = $1", noExpiry);
         var finished = await PipelineKit.InsertAsync(factory.Db, user.Id, "completed", expiresAt: Now.AddMinutes(-10), completedAt: Now.AddMinutes(-5));
 
-        Assert.True(await factory.Services.GetRequiredService<ExpirePipelinesJob>().TryRunAsync(CancellationToken.None));
+        Assert.True(await factory.Services.GetRequiredService<ExpirePipelines.Job>().TryRunAsync(CancellationToken.None));
 
         foreach (var (id, i) in expired.Select((id, i) => (id, i)))
         {
@@ -101,11 +104,11 @@ public sealed class MaintenanceTests(SmallBatchApiFactory factory) : IClassFixtu
             take.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = RecurringJob.LockKey("pipelines.expire") });
             await take.ExecuteNonQueryAsync();
         }
-        Assert.False(await factory.Services.GetRequiredService<ExpirePipelinesJob>().TryRunAsync(CancellationToken.None));
+        Assert.False(await factory.Services.GetRequiredService<ExpirePipelines.Job>().TryRunAsync(CancellationToken.None));
         Assert.Equal("processing", await StatusAsync(expired));
 
         await using (var release = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock_all()", otherReplica)) await release.ExecuteNonQueryAsync();
-        Assert.True(await factory.Services.GetRequiredService<ExpirePipelinesJob>().TryRunAsync(CancellationToken.None));
+        Assert.True(await factory.Services.GetRequiredService<ExpirePipelines.Job>().TryRunAsync(CancellationToken.None));
         Assert.Equal("failed", await StatusAsync(expired));
     }
 
@@ -121,13 +124,37 @@ public sealed class MaintenanceTests(SmallBatchApiFactory factory) : IClassFixtu
         var recent = await PipelineKit.InsertAsync(factory.Db, user.Id, "completed", completedAt: Now.AddDays(-29));
         var running = await PipelineKit.InsertAsync(factory.Db, user.Id, "processing", createdAt: Now.AddDays(-60));
 
-        Assert.True(await factory.Services.GetRequiredService<PipelineRetentionJob>().TryRunAsync(CancellationToken.None));
+        Assert.True(await factory.Services.GetRequiredService<PipelineRetention.Job>().TryRunAsync(CancellationToken.None));
 
         foreach (var id in old) Assert.False(await ExistsAsync(id));
         Assert.False(await ExistsAsync(withStages.Id));
         Assert.Equal(0L, await factory.Db.ScalarAsync<long>("SELECT count(*) FROM pipeline_stages WHERE pipeline_id = $1", withStages.Id));
         Assert.True(await ExistsAsync(recent));
         Assert.True(await ExistsAsync(running));
+    }
+
+    [Fact]
+    public async Task Retention_counts_its_days_on_the_application_clock()
+    {
+        // Finished now (completed_at from the database clock); the job's clock is moved instead of the row back-dated.
+        var user = await factory.SignInAsync();
+        var created = await PipelineKit.CreateAsync(user);
+        await (await user.PatchAsync($"/api/pipelines/{created.Id}/status", """{"status":"cancelled"}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var job = factory.Services.GetRequiredService<PipelineRetention.Job>();
+        try
+        {
+            factory.Clock.SetUtcNow(DateTimeOffset.UtcNow.AddDays(29));
+            Assert.True(await job.TryRunAsync(CancellationToken.None));
+            Assert.True(await ExistsAsync(created.Id));
+
+            factory.Clock.Advance(TimeSpan.FromDays(2));
+            Assert.True(await job.TryRunAsync(CancellationToken.None));
+            Assert.False(await ExistsAsync(created.Id));
+        }
+        finally
+        {
+            factory.Clock.AdjustTime(DateTimeOffset.UtcNow);
+        }
     }
 
     [Fact]

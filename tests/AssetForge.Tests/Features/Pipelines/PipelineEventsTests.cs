@@ -131,7 +131,7 @@ public sealed class PipelineEventsTests(EventsFactory factory) : IClassFixture<E
 
         await factory.Db.ExecuteAsync("UPDATE generation_pipelines SET expires_at = now() - interval '1 minute' WHERE id = $1", created.Id);
         await stream.ExpectAsync("update");
-        Assert.True(await factory.Services.GetRequiredService<ExpirePipelinesJob>().TryRunAsync(CancellationToken.None));
+        Assert.True(await factory.Services.GetRequiredService<ExpirePipelines.Job>().TryRunAsync(CancellationToken.None));
         var final = await stream.ExpectAsync("update");
         Assert.Equal("failed", final.Json.GetProperty("status").GetString());
         Assert.Equal("expired", final.Json.GetProperty("error").GetString());

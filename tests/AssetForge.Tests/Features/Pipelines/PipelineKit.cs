@@ -22,17 +22,6 @@ internal static class PipelineKit
         return new Created(body.GetProperty("id").GetGuid(), body, response.Headers.ETag!.ToString());
     }
 
-    public static Task<HttpResponseMessage> PatchAsync(this TestUser user, string url, string json, string? ifMatch = null) =>
-        SendAsync(user, HttpMethod.Patch, url, json, ifMatch);
-
-    public static Task<HttpResponseMessage> SendAsync(TestUser user, HttpMethod method, string url, string? json, string? ifMatch = null)
-    {
-        var request = new HttpRequestMessage(method, url);
-        if (json is not null) request.Content = Http.Json(json);
-        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        return user.Client.SendAsync(request);
-    }
-
     public static async Task<Created> CreateProcessingAsync(TestUser user, string stages = """["mesh","texture","rig"]""")
     {
         var created = await CreateAsync(user, stages);

@@ -128,7 +128,8 @@ public sealed class UpdatePipelineStatusTests(ApiFactory factory) : IClassFixtur
     {
         var user = await factory.SignInAsync();
         var created = await PipelineKit.CreateProcessingAsync(user);
-        var targets = Enumerable.Range(0, 10).Select(i => new[] { "completed", "failed", "cancelled" }[i % 3]).ToArray();
+        string[] finals = ["completed", "failed", "cancelled"];
+        var targets = Enumerable.Range(0, 10).Select(i => finals[i % 3]).ToArray();
         var responses = await PipelineKit.RaceAsync(factory.Db, created.Id, targets
             .Select(t => (Func<Task<HttpResponseMessage>>)(() => user.PatchAsync($"/api/pipelines/{created.Id}/status", $$"""{"status":"{{t}}"}""")))
             .ToList());

@@ -17,7 +17,7 @@ public sealed class SetVariantOrderTests(ApiFactory factory) : IClassFixture<Api
         return (user, baseAsset, variants);
     }
 
-    private async Task<List<Guid>> GalleryAsync(TestUser user, Guid baseAsset) =>
+    private static async Task<List<Guid>> GalleryAsync(TestUser user, Guid baseAsset) =>
         (await (await user.Client.GetAsync($"/api/assets/{baseAsset}/variants")).AssertStatusAsync(HttpStatusCode.OK))
         .GetProperty("data").EnumerateArray().Select(v => v.GetProperty("id").GetGuid()).ToList();
 

@@ -12,7 +12,10 @@ internal static class VariantsApi
     {
         var response = await user.Client.PostAsync("/api/assets", Http.Json(JsonSerializer.Serialize(new
         {
-            name, type = "weapon", cdnThumbnailUrl = thumbnail, cdnUrl = model,
+            name,
+            type = "weapon",
+            cdnThumbnailUrl = thumbnail,
+            cdnUrl = model,
         })));
         return (await response.AssertStatusAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
     }
@@ -30,14 +33,6 @@ internal static class VariantsApi
         var response = await user.PostVariantAsync(baseAssetId, variantAsset, presetId, extraJson);
         var body = await response.AssertStatusAsync(HttpStatusCode.Created);
         return (body.GetProperty("id").GetGuid(), response.Headers.ETag!.ToString(), body);
-    }
-
-    public static Task<HttpResponseMessage> SendAsync(this TestUser user, HttpMethod method, string url, string? json = null,
-        string? ifMatch = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = json is null ? null : Http.Json(json) };
-        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        return user.Client.SendAsync(request);
     }
 
     public static Task<HttpResponseMessage> SetStatusAsync(this TestUser user, Guid variantId, string status, string? error = null) =>

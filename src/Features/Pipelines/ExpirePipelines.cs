@@ -1,38 +1,45 @@
+using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Jobs;
 using AssetForge.Infrastructure.Telemetry;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AssetForge.Features.Pipelines;
 
 /// <summary>
-/// Every Pipelines:JobIntervalSeconds, fails the running pipelines whose expires_at has passed: status failed,
+/// <see cref="Job"/>: every Pipelines:JobIntervalSeconds, fails the running pipelines whose expires_at has passed: status failed,
 /// error "expired", error_stage = the stage it was in, completed_at now (so retention later removes it too).
 /// Its stages are left as they were, showing where it stopped.
 /// </summary>
-public sealed partial class ExpirePipelinesJob(NpgsqlDataSource db, IConfiguration configuration, PipelineMaintenance settings,
-    ILogger<ExpirePipelinesJob> logger) : RecurringJob(db, configuration, logger)
+public static partial class ExpirePipelines
 {
-    protected override string Name => "pipelines.expire";
-
-    protected override TimeSpan Interval => settings.Interval;
-
-    protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
+    public sealed class Job(NpgsqlDataSource db, IOptions<JobSettings> jobs, IOptions<PipelinesSettings> options, ILogger<Job> logger)
+        : RecurringJob(db, jobs, logger)
     {
-        long total = 0;
-        int expired;
-        do
+        private readonly PipelinesSettings _settings = options.Value;
+
+        protected override string Name => "pipelines.expire";
+
+        protected override TimeSpan Interval => _settings.Interval;
+
+        protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
         {
-            expired = await ExpireBatchAsync(connection, settings.BatchSize, ct);
-            total += expired;
+            long total = 0;
+            int expired;
+            do
+            {
+                expired = await ExpireBatchAsync(connection, _settings.JobBatchSize, ct);
+                total += expired;
+            }
+            while (expired == _settings.JobBatchSize);
+            if (total > 0)
+            {
+                LogExpired(logger, total);
+                AppMetrics.PipelinesFinished.Add(total, new KeyValuePair<string, object?>("status", "failed"));
+            }
+            return total;
         }
-        while (expired == settings.BatchSize);
-        if (total > 0)
-        {
-            LogExpired(logger, total);
-            AppMetrics.PipelinesFinished.Add(total, new KeyValuePair<string, object?>("status", "failed"));
-        }
-        return total;
     }
 
     // SKIP LOCKED: a pipeline a worker is updating right now is judged again on the next run.
