@@ -90,4 +90,6 @@ public static class PipelinesEndpoints
 [JsonSerializable(typeof(PipelineDeleted))]
 [JsonSerializable(typeof(CursorPage<PipelineSummary>))]
 [JsonSerializable(typeof(GetPipelineStatistics.Response), TypeInfoPropertyName = "GetPipelineStatisticsResponse")]
+// The OpenAPI generator describes the event streams through this type; AOT needs its metadata (else /openapi/v1.json is a 500).
+[JsonSerializable(typeof(System.Net.ServerSentEvents.SseItem<byte[]>), TypeInfoPropertyName = "SseItemOfByteArray")]
 internal sealed partial class PipelinesJsonContext : JsonSerializerContext;
