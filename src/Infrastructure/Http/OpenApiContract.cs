@@ -190,7 +190,10 @@ internal static class OpenApiContract
         if (operation.Parameters.Any(p => p.Name == name)) return;
         operation.Parameters.Add(new OpenApiParameter
         {
-            Name = name, In = ParameterLocation.Header, Required = false, Description = description,
+            Name = name,
+            In = ParameterLocation.Header,
+            Required = false,
+            Description = description,
             Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             Example = "\"1234\"",
         });
