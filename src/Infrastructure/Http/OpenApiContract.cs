@@ -245,6 +245,10 @@ internal static class OpenApiContract
         var schemas = document.Components!.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         schemas[Problem] = ProblemSchema();
         schemas.Remove("HttpValidationProblemDetails");
+        // The event-stream operations describe each event's payload themselves (PipelineEventDocs), so the schema
+        // the framework derives for the SseItem<T> wrapper is referenced by nothing: an unused component.
+        foreach (var wrapper in schemas.Keys.Where(k => k.StartsWith("SseItemOf", StringComparison.Ordinal)).ToList())
+            schemas.Remove(wrapper);
         if (schemas.TryGetValue("JsonElement", out var any) && any is OpenApiSchema anySchema)
             anySchema.Description = "Any JSON value (free-form; objects and arrays may nest).";
         foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
