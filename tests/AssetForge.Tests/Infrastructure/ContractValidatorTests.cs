@@ -19,29 +19,21 @@ public sealed class ContractValidatorTests(ContractValidatorTests.Factory factor
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, Probes>());
+            builder.ConfigureServices(s => s.AddProbeEndpoints(MapProbes));
         }
     }
 
-    private sealed class Probes : IStartupFilter
+    private static void MapProbes(IEndpointRouteBuilder e)
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            next(app);
-            app.UseRouting();
-            app.UseEndpoints(e =>
-            {
-                var probes = e.MapGroup("/_contract").AllowAnonymous();
-                // Declares a HealthBody ({"status": string, "checks": [...]}) and sends a number.
-                probes.MapGet("/wrong-body", () => Results.Content("""{"status":1,"checks":[]}""", "application/json")).Produces<HealthBody>();
-                // Declares 200 only and answers 418.
-                probes.MapGet("/wrong-status", () => Results.StatusCode(StatusCodes.Status418ImATeapot)).Produces<HealthBody>();
-                // Declares an ETag and sends none.
-                probes.MapGet("/no-etag", () => TypedResults.Ok(new HealthBody("live", []))).WithETag();
-                // Conforms: the control.
-                probes.MapGet("/fine", () => TypedResults.Ok(new HealthBody("live", [])));
-            });
-        };
+        var probes = e.MapGroup("/_contract").AllowAnonymous();
+        // Declares a HealthBody ({"status": string, "checks": [...]}) and sends a number.
+        probes.MapGet("/wrong-body", () => Results.Content("""{"status":1,"checks":[]}""", "application/json")).Produces<HealthBody>();
+        // Declares 200 only and answers 418.
+        probes.MapGet("/wrong-status", () => Results.StatusCode(StatusCodes.Status418ImATeapot)).Produces<HealthBody>();
+        // Declares an ETag and sends none.
+        probes.MapGet("/no-etag", () => TypedResults.Ok(new HealthBody("live", []))).WithETag();
+        // Conforms: the control.
+        probes.MapGet("/fine", () => TypedResults.Ok(new HealthBody("live", [])));
     }
 
     [Theory]

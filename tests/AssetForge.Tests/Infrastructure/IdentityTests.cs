@@ -33,27 +33,18 @@ public sealed class IdentityTests(IdentityTests.Factory factory) : IClassFixture
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, ProbeEndpoints>());
+            builder.ConfigureServices(s => s.AddProbeEndpoints(MapProbes, authorize: true));
         }
     }
 
-    private sealed class ProbeEndpoints : IStartupFilter
+    // Behind the application's pipeline, which has already authenticated and rate-limited the request.
+    private static void MapProbes(IEndpointRouteBuilder e)
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            // Behind the application's pipeline, which has already authenticated and rate-limited the request.
-            next(app);
-            app.UseRouting();
-            app.UseAuthorization();
-            app.UseEndpoints(e =>
-            {
-                var api = e.MapGroup("/api/_probe").RequireAuthorization();
-                api.MapGet("/admin", () => TypedResults.NoContent()).RequireAuthorization(Authentication.AdminPolicy);
-                api.MapPost("/write", (CurrentUser user) => TypedResults.Ok(user.Id));
-                api.MapGet("/read", () => TypedResults.NoContent());
-                api.MapPost("/anonymous", (CurrentUser? user) => TypedResults.Ok(user?.Id.ToString() ?? "anonymous")).AllowAnonymous();
-            });
-        };
+        var api = e.MapGroup("/api/_probe").RequireAuthorization();
+        api.MapGet("/admin", () => TypedResults.NoContent()).RequireAuthorization(Authentication.AdminPolicy);
+        api.MapPost("/write", (CurrentUser user) => TypedResults.Ok(user.Id));
+        api.MapGet("/read", () => TypedResults.NoContent());
+        api.MapPost("/anonymous", (CurrentUser? user) => TypedResults.Ok(user?.Id.ToString() ?? "anonymous")).AllowAnonymous();
     }
 
     [Fact]

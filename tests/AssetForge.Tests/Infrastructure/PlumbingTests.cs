@@ -23,24 +23,16 @@ public sealed class PlumbingTests(PlumbingTests.Factory factory) : IClassFixture
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, ProbeEndpoints>());
+            builder.ConfigureServices(s => s.AddProbeEndpoints(MapProbes));
         }
     }
 
     public sealed record ProbeBody(string Name, int Count, DateTimeOffset? At, AssetForge.Features.Errors.ErrorCategory? Category = null);
 
-    private sealed class ProbeEndpoints : IStartupFilter
+    private static void MapProbes(IEndpointRouteBuilder e)
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            next(app);
-            app.UseRouting();
-            app.UseEndpoints(e =>
-            {
-                e.MapPost("/_probe/echo", (ProbeBody body, int? limit) => TypedResults.Ok(body));
-                e.MapGet("/_probe/throw", IResult () => throw new InvalidOperationException("secret internals at Foo.Bar()"));
-            });
-        };
+        e.MapPost("/_probe/echo", (ProbeBody body, int? limit) => TypedResults.Ok(body));
+        e.MapGet("/_probe/throw", IResult () => throw new InvalidOperationException("secret internals at Foo.Bar()"));
     }
 
     private readonly HttpClient _client = factory.CreateClient();

@@ -40,7 +40,7 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
             base.ConfigureWebHost(builder);
             builder.ConfigureServices(s =>
             {
-                s.AddSingleton<IStartupFilter, ProbeEndpoints>();
+                s.AddProbeEndpoints(MapProbes);
                 s.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(Spans));
                 s.Configure<PrometheusAspNetCoreOptions>(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 s.AddSingleton<ILoggerProvider>(Logs);
@@ -60,24 +60,16 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         }
     }
 
-    private sealed class ProbeEndpoints : IStartupFilter
+    private static void MapProbes(IEndpointRouteBuilder e)
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        e.MapGet("/_probe/throw", IResult () => throw new InvalidOperationException("telemetry probe"));
+        e.MapGet("/_probe/slow", async (NpgsqlDataSource db) =>
         {
-            next(app);
-            app.UseRouting();
-            app.UseEndpoints(e =>
-            {
-                e.MapGet("/_probe/throw", IResult () => throw new InvalidOperationException("telemetry probe"));
-                e.MapGet("/_probe/slow", async (NpgsqlDataSource db) =>
-                {
-                    await using var command = db.CreateCommand("SELECT pg_sleep(0.3), $1::text");
-                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "parameter-secret-4711" });
-                    await command.ExecuteScalarAsync();
-                    return TypedResults.NoContent();
-                });
-            });
-        };
+            await using var command = db.CreateCommand("SELECT pg_sleep(0.3), $1::text");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "parameter-secret-4711" });
+            await command.ExecuteScalarAsync();
+            return TypedResults.NoContent();
+        });
     }
 
     private static HttpRequestMessage Get(string path, string traceparent)

@@ -22,28 +22,20 @@ public sealed class RecordUnhandledExceptionTests(RecordUnhandledExceptionTests.
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, ProbeEndpoints>());
+            builder.ConfigureServices(s => s.AddProbeEndpoints(MapProbes));
         }
     }
 
-    private sealed class ProbeEndpoints : IStartupFilter
+    private static void MapProbes(IEndpointRouteBuilder e)
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        e.MapGet("/_probe/throw", IResult () =>
+            throw new InvalidOperationException("Payment failed: password=hunter2 with Bearer abc123xyz"));
+        e.MapGet("/_probe/database", async (NpgsqlDataSource db) =>
         {
-            next(app);
-            app.UseRouting();
-            app.UseEndpoints(e =>
-            {
-                e.MapGet("/_probe/throw", IResult () =>
-                    throw new InvalidOperationException("Payment failed: password=hunter2 with Bearer abc123xyz"));
-                e.MapGet("/_probe/database", async (NpgsqlDataSource db) =>
-                {
-                    await using var command = db.CreateCommand("SELECT 1 / 0");
-                    await command.ExecuteScalarAsync();
-                    return TypedResults.NoContent();
-                });
-            });
-        };
+            await using var command = db.CreateCommand("SELECT 1 / 0");
+            await command.ExecuteScalarAsync();
+            return TypedResults.NoContent();
+        });
     }
 
     private RecordUnhandledException.Recorder Recorder => factory.Services.GetRequiredService<RecordUnhandledException.Recorder>();
