@@ -23,7 +23,11 @@ public sealed class MigrationTests : IAsyncLifetime
         _db = NpgsqlDataSource.Create(await _server.CreateMigratedDatabaseAsync());
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        await _server.DropDatabaseAsync(_db.ConnectionString);
+    }
 
     [Fact]
     public async Task Creates_the_six_tables_and_four_enums_with_their_labels()

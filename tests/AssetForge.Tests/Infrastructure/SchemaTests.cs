@@ -15,16 +15,23 @@ namespace AssetForge.Tests.Infrastructure;
 public sealed class SchemaTests : IAsyncLifetime
 {
     private NpgsqlDataSource _db = null!;
+    private PostgresServer _server = null!;
+    private string _database = "";
 
     public async Task InitializeAsync()
     {
-        var server = await PostgresServer.GetAsync();
-        var builder = new NpgsqlSlimDataSourceBuilder(await server.CreateMigratedDatabaseAsync());
+        _server = await PostgresServer.GetAsync();
+        _database = await _server.CreateMigratedDatabaseAsync();
+        var builder = new NpgsqlSlimDataSourceBuilder(_database);
         Database.Configure(builder); // the application's own type opt-ins and enum mappings
         _db = builder.Build();
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        await _server.DropDatabaseAsync(_database);
+    }
 
     public static TheoryData<string> Queries() => new(QueryCatalog.All().Select(q => q.Name));
 

@@ -16,6 +16,7 @@ public sealed record TestUser(HttpClient Client, Guid Id, string Subject, bool I
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private NpgsqlDataSource? _db;
+    private PostgresServer? _server;
 
     public string ConnectionString { get; protected set; } = "";
 
@@ -30,8 +31,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        var server = await PostgresServer.GetAsync();
-        UseDatabase(await server.CreateMigratedDatabaseAsync());
+        _server = await PostgresServer.GetAsync();
+        UseDatabase(await _server.CreateMigratedDatabaseAsync());
     }
 
     /// <summary>Runs after the host and <see cref="Db"/> are gone: for a subclass's own resources (its own cluster).</summary>
@@ -78,6 +79,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         if (_db is not null) await _db.DisposeAsync();
         await base.DisposeAsync();
+        if (_server is not null) await _server.DropDatabaseAsync(ConnectionString);
         await DisposedAsync();
     }
 }

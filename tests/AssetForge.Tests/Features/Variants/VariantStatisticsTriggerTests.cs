@@ -15,7 +15,11 @@ public sealed class VariantStatisticsTriggerTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _db = NpgsqlDataSource.Create(await (await PostgresServer.GetAsync()).CreateMigratedDatabaseAsync() + ";Maximum Pool Size=120");
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        await (await PostgresServer.GetAsync()).DropDatabaseAsync(_db.ConnectionString);
+    }
 
     [Fact]
     public async Task Sixty_parallel_sessions_inserting_updating_and_deleting_one_base_assets_variants_lose_no_update()
