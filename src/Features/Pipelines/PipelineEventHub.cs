@@ -77,6 +77,7 @@ public sealed partial class PipelineEventHub : BackgroundService
     private readonly ConcurrentDictionary<Guid, int> _perUser = new();
     private int _open;
     private int _connections;
+    private readonly IDisposable _gauge;
 
     public PipelineEventHub(NpgsqlDataSource db, IConfiguration configuration, PipelineEventSettings settings,
         IOptions<HttpJsonOptions> json, ILogger<PipelineEventHub> logger)
@@ -90,6 +91,13 @@ public sealed partial class PipelineEventHub : BackgroundService
         _summaryJson = options.GetTypeInfo(typeof(PipelineSummary));
         _deletedJson = options.GetTypeInfo(typeof(PipelineDeleted));
         _pageJson = options.GetTypeInfo(typeof(CursorPage<PipelineSummary>));
+        _gauge = AppMetrics.ObserveEventStreams(() => OpenStreams);
+    }
+
+    public override void Dispose()
+    {
+        _gauge.Dispose();
+        base.Dispose();
     }
 
     /// <summary>Event streams open in this process right now (both routes).</summary>
@@ -115,7 +123,6 @@ public sealed partial class PipelineEventHub : BackgroundService
             Release(userId);
             return null;
         }
-        AppMetrics.EventStreamsOpen.Add(1);
         return new Slot(this, userId);
     }
 
@@ -135,7 +142,6 @@ public sealed partial class PipelineEventHub : BackgroundService
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
             hub.Release(userId);
-            AppMetrics.EventStreamsOpen.Add(-1);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -45,8 +46,26 @@ public static class AppMetrics
     public static readonly Counter<long> TokenCacheLookups =
         Meter.CreateCounter<long>("assetforge.auth.token_cache.lookups", "{lookup}", "Bearer-token cache lookups, by result (hit, miss).");
 
-    public static readonly UpDownCounter<long> EventStreamsOpen =
-        Meter.CreateUpDownCounter<long>("assetforge.pipelines.event_streams.open", "{stream}", "Server-sent event streams open in this process (both pipeline event routes).");
+    // Observed, not counted: an Add(+1)/Add(-1) pair of which a listener saw only the second half (a provider that
+    // started while the stream was open) would report a negative count for as long as the process lives.
+    private static readonly ConcurrentDictionary<object, Func<int>> OpenEventStreams = new();
+
+    public static readonly ObservableUpDownCounter<int> EventStreamsOpen =
+        Meter.CreateObservableUpDownCounter("assetforge.pipelines.event_streams.open", () => OpenEventStreams.Values.Sum(open => open()),
+            "{stream}", "Server-sent event streams open in this process (both pipeline event routes).");
+
+    /// <summary>Reports <paramref name="open"/> as the open-event-streams gauge until the returned handle is disposed.</summary>
+    public static IDisposable ObserveEventStreams(Func<int> open)
+    {
+        var key = new object();
+        OpenEventStreams[key] = open;
+        return new Unregister(() => OpenEventStreams.TryRemove(key, out _));
+    }
+
+    private sealed class Unregister(Action remove) : IDisposable
+    {
+        public void Dispose() => remove();
+    }
 
     public static readonly Counter<long> SlowQueries =
         Meter.CreateCounter<long>("assetforge.db.slow_queries", "{statement}", "Statements slower than Database:SlowQueryMilliseconds, by generated query.");

@@ -21,12 +21,14 @@ namespace AssetForge.Tests.Infrastructure;
 /// the management port, log lines with their scopes. Other test classes run at the same time and their spans reach
 /// this exporter too, so every assertion picks its own trace by a traceparent it sent.
 /// </summary>
+[Collection(ProcessWideMetrics.Name)]
 public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : IClassFixture<TelemetryTests.Factory>
 {
     public sealed class Factory : ApiFactory
     {
         public List<Activity> Spans { get; } = [];
         public ScopedLogCapture Logs { get; } = new();
+        public OpenTelemetryEvents SdkEvents { get; } = OpenTelemetryEvents.Instance; // listening before the host starts
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
             [new("Database:SlowQueryMilliseconds", "150"), new("Pipelines:Events:HeartbeatSeconds", "0.5")];
@@ -197,7 +199,7 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
     private static async Task<string> ScrapeAsync(Microsoft.AspNetCore.TestHost.TestServer server, int port)
     {
         var http = await Tracing.GetOnPortAsync(server, "/metrics", port);
-        Assert.Equal(200, http.Response.StatusCode);
+        Assert.True(http.Response.StatusCode == 200, $"/metrics answered {http.Response.StatusCode}; OpenTelemetry said:\n{OpenTelemetryEvents.Instance.Text}");
         return await http.BodyAsync();
     }
 
@@ -216,6 +218,7 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
 }
 
 /// <summary>The standard variables name the service and add attributes; without them it is assetforge-api.</summary>
+[Collection(ProcessWideMetrics.Name)]
 public sealed class TelemetryResourceTests(TelemetryResourceTests.Factory factory) : IClassFixture<TelemetryResourceTests.Factory>
 {
     public sealed class Factory : ApiFactory

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
@@ -39,6 +41,29 @@ public sealed class ScopedLogCapture : ILoggerProvider, ISupportExternalScope
             owner.Lines.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), exception, scope));
         }
     }
+}
+
+/// <summary>
+/// OpenTelemetry reports its own failures (a scrape that threw, an instrument it refused) on event sources, not in
+/// logs: kept here so a failed assertion can say what the SDK said.
+/// </summary>
+public sealed class OpenTelemetryEvents : EventListener
+{
+    public static readonly OpenTelemetryEvents Instance = new();
+
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public string Text => string.Join('\n', _lines);
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        if (eventSource.Name.StartsWith("OpenTelemetry", StringComparison.Ordinal)) EnableEvents(eventSource, EventLevel.Warning);
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs eventData) =>
+        _lines?.Enqueue($"{eventData.EventSource.Name}/{eventData.EventName}: " + (eventData.Message is { } format
+            ? string.Format(CultureInfo.InvariantCulture, format, eventData.Payload?.ToArray() ?? [])
+            : string.Join(", ", eventData.Payload ?? [])));
 }
 
 public static class Tracing
