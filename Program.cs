@@ -48,7 +48,7 @@ app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
-app.UseCors();
+app.UseAssetForgeCors();
 app.UseAuthentication();
 app.UseBearerTokenGuard();
 app.UseAuthorization();

@@ -22,6 +22,19 @@ public static class CrossOrigin
     }
 
     /// <summary>
+    /// The framework's CORS middleware, with its per-request <see cref="ICorsPolicyProvider"/> parameter resolved once:
+    /// <c>UseCors()</c> binds that parameter by reflection on every request under NativeAOT (no compiled expressions),
+    /// 0.8 % of a get-pipeline's CPU in a profile.
+    /// </summary>
+    public static IApplicationBuilder UseAssetForgeCors(this IApplicationBuilder app) => app.Use(next =>
+    {
+        var services = app.ApplicationServices;
+        var cors = new CorsMiddleware(next, services.GetRequiredService<ICorsService>(), services.GetRequiredService<ILoggerFactory>());
+        var policies = services.GetRequiredService<ICorsPolicyProvider>();
+        return http => cors.Invoke(http, policies);
+    });
+
+    /// <summary>
     /// X-Forwarded-For/-Proto are honoured only from the proxies in ForwardedHeaders:KnownProxies (IP addresses)
     /// and ForwardedHeaders:KnownNetworks (CIDR); anyone else could forge their address to dodge the per-IP budget.
     /// </summary>
