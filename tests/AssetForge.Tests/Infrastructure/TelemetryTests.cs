@@ -31,7 +31,9 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         public OpenTelemetryEvents SdkEvents { get; } = OpenTelemetryEvents.Instance; // listening before the host starts
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
-            [new("Database:SlowQueryMilliseconds", "150"), new("Pipelines:Events:HeartbeatSeconds", "0.5")];
+            // The in-memory exporter below stands for a collector, which the application cannot see: without an OTLP
+            // endpoint it would keep spans propagation-only unless the sampler is named.
+            [new("Database:SlowQueryMilliseconds", "150"), new("Pipelines:Events:HeartbeatSeconds", "0.5"), new("OTEL_TRACES_SAMPLER", "always_on")];
 
         // Hosting's request-duration metric is not recorded for requests the validator's wrapper handles (to be
         // found out); the answers these tests get are checked by every other class.
@@ -154,6 +156,11 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         Assert.True(Value(after, "assetforge_errors_reported_total", @"category=""network"",severity=""warning""") >=
                     Value(before, "assetforge_errors_reported_total", @"category=""network"",severity=""warning""") + 1);
         Assert.Contains("db_client_operation_duration_seconds", after);   // Npgsql's own metrics
+        Assert.Contains("db_client_connection_count", after);
+        // Recorded per request or command and read by no dashboard: not collected (README lists what is).
+        foreach (var unread in new[] { "aspnetcore_memory_pool", "aspnetcore_routing_match_attempts", "aspnetcore_authentication_authenticate_duration",
+                     "aspnetcore_rate_limiting_request_lease_duration", "db_client_operation_npgsql_bytes", "db_client_operation_npgsql_executing" })
+            Assert.DoesNotContain(unread, after);
 
         // The API's port never serves /metrics, and the management port serves nothing but operations paths.
         Assert.Equal(404, (await Tracing.GetOnPortAsync(server, "/metrics", 8080)).Response.StatusCode);
@@ -235,6 +242,29 @@ public sealed class TelemetryResourceTests(TelemetryResourceTests.Factory factor
         Assert.Equal("assets-eu", attributes["service.name"]);
         Assert.Equal("test", attributes["deployment.environment"]);
         Assert.Equal("assets", attributes["team"]);
+    }
+
+    [Fact]
+    public async Task Without_an_exporter_spans_are_propagation_only_and_the_trace_id_still_reaches_the_problem()
+    {
+        var (header, traceId, _) = Tracing.NewTraceparent();
+        var ended = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.None, // leaves the decision to the SDK
+            ActivityStopped = activity => { if (activity.TraceId.ToHexString() == traceId) ended.Enqueue(activity); },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var user = await factory.SignInAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/pipelines/{Guid.NewGuid()}");
+        request.Headers.Add("traceparent", header);
+        var problem = await (await user.Client.SendAsync(request)).AssertProblemAsync(HttpStatusCode.NotFound);
+
+        Assert.Equal(traceId, problem.GetProperty("traceId").GetString());
+        await Tracing.WaitUntilAsync(() => ended.Any(a => a.Source.Name == "Npgsql"), "the request's spans to end");
+        Assert.All(ended, a => Assert.False(a.Recorded || a.IsAllDataRequested, $"{a.Source.Name} span {a.DisplayName} was recorded"));
     }
 
     [Fact]
