@@ -18,7 +18,7 @@ public static partial class ListPipelines
     private static readonly Keyset Start = new(DateTimeOffset.MaxValue, Guid.AllBitsSet);
 
     public static async Task<Results<Ok<CursorPage<PipelineSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        [PgEnumQuery<PipelineStatus>] string[]? status, Guid? userId, string? cursor, int? limit, CurrentUser user,
+        [PgEnumQuery<PipelineStatus>] string[]? status, Guid? userId, string? cursor, [PageLimit] int? limit, CurrentUser user,
         NpgsqlDataSource db, CursorCodec codec, CancellationToken ct)
     {
         var errors = new FieldErrors();
