@@ -50,7 +50,7 @@ public static partial class ResolveError
             UPDATE api_errors e
             SET resolved = true, resolved_at = @resolvedAt, resolved_by = @resolvedBy, resolution = @resolution
             FROM target t
-            WHERE e.id = t.id AND NOT t.resolved AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            WHERE e.id = t.id AND NOT t.resolved AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch))
             RETURNING e.id
         )
         SELECT CASE WHEN EXISTS (SELECT FROM updated) THEN 'done'
@@ -60,5 +60,5 @@ public static partial class ResolveError
         """,
         $"SELECT {ApiErrorRow.Columns} FROM api_errors WHERE id = @id")]
     private static partial Task<(WriteOutcome, ApiErrorRow?)> ResolveAsync(NpgsqlConnection db, Guid id, Guid resolvedBy, string resolution,
-        DateTimeOffset resolvedAt, long? ifMatch, CancellationToken ct);
+        DateTimeOffset resolvedAt, long[]? ifMatch, CancellationToken ct);
 }

@@ -30,7 +30,7 @@ public static partial class DeletePipeline
         ), deleted AS (
             DELETE FROM generation_pipelines p
             USING target t
-            WHERE p.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            WHERE p.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch))
             RETURNING p.id
         )
         SELECT CASE
@@ -39,6 +39,6 @@ public static partial class DeletePipeline
             ELSE 'stale'
         END
         """)]
-    private static partial Task<WriteOutcome> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, long? ifMatch,
+    private static partial Task<WriteOutcome> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, long[]? ifMatch,
         CancellationToken ct);
 }

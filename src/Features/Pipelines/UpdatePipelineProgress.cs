@@ -53,17 +53,17 @@ public static partial class UpdatePipelineProgress
             UPDATE generation_pipelines p
             SET progress = @progress, current_stage = COALESCE(@currentStage, p.current_stage)
             FROM target t
-            WHERE p.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch) AND t.running AND t.stage_known
+            WHERE p.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch)) AND t.running AND t.stage_known
             RETURNING p.id
         )
         SELECT CASE
             WHEN EXISTS (SELECT FROM updated) THEN 'done'
             WHEN NOT EXISTS (SELECT FROM target) THEN 'not_found'
-            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            WHEN @ifMatch::bigint[] IS NOT NULL AND (SELECT version FROM target) <> ALL(@ifMatch) THEN 'stale'
             WHEN NOT (SELECT stage_known FROM target) THEN 'invalid'
             ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
     private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
-        bool isAdmin, int progress, string? currentStage, long? ifMatch, CancellationToken ct);
+        bool isAdmin, int progress, string? currentStage, long[]? ifMatch, CancellationToken ct);
 }

@@ -95,7 +95,7 @@ public static partial class UpdatePipelineStage
                                 ELSE s.duration END
             FROM target t
             WHERE s.id = @stageId AND s.pipeline_id = t.id
-              AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch) AND t.running
+              AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch)) AND t.running
               AND CASE s.status WHEN 'pending' THEN @status IS NULL OR @status IN ('processing', 'skipped')
                                 WHEN 'processing' THEN @status IS NULL OR @status IN ('completed', 'failed', 'skipped')
                                 ELSE false END
@@ -108,11 +108,11 @@ public static partial class UpdatePipelineStage
             WHEN EXISTS (SELECT FROM touched) THEN 'done'
             WHEN NOT EXISTS (SELECT FROM target)
               OR NOT EXISTS (SELECT FROM pipeline_stages WHERE id = @stageId AND pipeline_id = @id) THEN 'not_found'
-            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            WHEN @ifMatch::bigint[] IS NOT NULL AND (SELECT version FROM target) <> ALL(@ifMatch) THEN 'stale'
             ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
     private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
         bool isAdmin, Guid stageId, StageStatus? status, int? progress, JsonElement? result, string? error,
-        JsonElement? errorDetails, long? ifMatch, CancellationToken ct);
+        JsonElement? errorDetails, long[]? ifMatch, CancellationToken ct);
 }

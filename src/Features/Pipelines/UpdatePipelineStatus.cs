@@ -90,18 +90,18 @@ public static partial class UpdatePipelineStatus
                 error_details = COALESCE(@errorDetails, p.error_details),
                 results = COALESCE(@results, p.results)
             FROM target t
-            WHERE p.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch) AND t.legal AND t.stage_known
+            WHERE p.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch)) AND t.legal AND t.stage_known
             RETURNING p.id
         )
         SELECT CASE
             WHEN EXISTS (SELECT FROM updated) THEN 'done'
             WHEN NOT EXISTS (SELECT FROM target) THEN 'not_found'
-            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            WHEN @ifMatch::bigint[] IS NOT NULL AND (SELECT version FROM target) <> ALL(@ifMatch) THEN 'stale'
             WHEN NOT (SELECT stage_known FROM target) THEN 'invalid'
             ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
     private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
         bool isAdmin, PipelineStatus status, string? error, string? errorStage, JsonElement? errorDetails,
-        JsonElement? results, long? ifMatch, CancellationToken ct);
+        JsonElement? results, long[]? ifMatch, CancellationToken ct);
 }

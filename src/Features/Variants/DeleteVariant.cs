@@ -29,11 +29,11 @@ public static partial class DeleteVariant
         WITH target AS ({VariantSql.Target} FOR UPDATE
         ), written AS (
             DELETE FROM asset_variants v USING target t
-            WHERE v.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            WHERE v.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch))
             RETURNING v.id
         )
         SELECT {VariantSql.Outcome}
         """)]
     private static partial Task<WriteOutcome> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
-        long? ifMatch, CancellationToken ct);
+        long[]? ifMatch, CancellationToken ct);
 }

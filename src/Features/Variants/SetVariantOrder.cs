@@ -70,7 +70,7 @@ public static partial class SetVariantOrder
             FROM unnest(@variantIds::uuid[]) WITH ORDINALITY AS w (id, position)
         ), state AS (
             SELECT EXISTS ({VariantSql.BaseAssetVisible}) AS found,
-                   (@ifMatch::bigint IS NULL OR (SELECT {VariantSql.OrderVersion} FROM current ordered) = @ifMatch) AS matched,
+                   (@ifMatch::bigint[] IS NULL OR (SELECT {VariantSql.OrderVersion} FROM current ordered) = ANY(@ifMatch)) AS matched,
                    (SELECT count(*) FROM current) = cardinality(@variantIds::uuid[])
                        AND NOT EXISTS (SELECT FROM wanted w WHERE w.id NOT IN (SELECT c.id FROM current c)) AS exact
         ), moved AS (
@@ -84,5 +84,5 @@ public static partial class SetVariantOrder
         FROM state s
         """)]
     private static partial Task<(RowsAffected Locked, Reordered Result)> ReorderAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId,
-        bool isAdmin, Guid[] variantIds, long? ifMatch, CancellationToken ct);
+        bool isAdmin, Guid[] variantIds, long[]? ifMatch, CancellationToken ct);
 }

@@ -57,13 +57,13 @@ public static partial class UpdateVariant
                 style_prompt = CASE WHEN @stylePrompt::text IS NULL THEN v.style_prompt ELSE nullif(@stylePrompt, '') END,
                 retexture_task_id = CASE WHEN @retextureTaskId::text IS NULL THEN v.retexture_task_id ELSE nullif(@retextureTaskId, '') END
             FROM target t
-            WHERE v.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            WHERE v.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch))
             RETURNING v.id
         )
         SELECT {VariantSql.Outcome}
         """,
         VariantSql.Visible)]
     private static partial Task<(WriteOutcome Outcome, VariantRow? Row)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
-        int? displayOrder, bool? isActive, JsonElement? metadata, string? stylePrompt, string? retextureTaskId, long? ifMatch,
+        int? displayOrder, bool? isActive, JsonElement? metadata, string? stylePrompt, string? retextureTaskId, long[]? ifMatch,
         CancellationToken ct);
 }

@@ -51,12 +51,12 @@ public static partial class UpdateVariantStatus
                                     THEN CASE WHEN v.generation_status = 'completed' THEN v.completed_at ELSE now() END
                                END
             FROM target t
-            WHERE v.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            WHERE v.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch))
             RETURNING v.id
         )
         SELECT {VariantSql.Outcome}
         """,
         VariantSql.Visible)]
     private static partial Task<(WriteOutcome Outcome, VariantRow? Row)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
-        string status, string? error, long? ifMatch, CancellationToken ct);
+        string status, string? error, long[]? ifMatch, CancellationToken ct);
 }

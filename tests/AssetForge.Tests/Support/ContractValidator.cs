@@ -88,6 +88,11 @@ public sealed partial class ContractDocument
 {
     private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
+    // docs/CONTRACT.md: a timestamp is UTC with exactly six fraction digits. RFC 3339's date-time admits far more, so
+    // the contract's own shape replaces it for every date-time field of every answer the suite receives.
+    static ContractDocument() =>
+        FormatRegistry.Global.Register(new RegexFormat("date-time", @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"));
+
     private readonly OpenApiDocument _document;
     private readonly JsonObject _components;
     private readonly List<(Regex Pattern, int Literals, IOpenApiPathItem Item)> _paths;
