@@ -13,6 +13,8 @@ namespace AssetForge.Features.Errors;
 /// </summary>
 public static partial class ResolveError
 {
+    /// <summary>How the error was resolved.</summary>
+    /// <param name="Resolution">What was done about it (1..10,000 characters).</param>
     public sealed record Request(string Resolution);
 
     public sealed class Validator : AbstractValidator<Request>
@@ -21,6 +23,7 @@ public static partial class ResolveError
             RuleFor(r => r.Resolution).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(10_000).Must(StoredText.IsStorable!).WithMessage(StoredText.Message);
     }
 
+    /// <remarks>Admin only. Marks the error resolved with how it was resolved, stamped with the time and the resolver. The first resolution stands: resolving again is a 409. If-Match guards against resolving an error that changed since it was read.</remarks>
     public static async Task<Results<Ok<ApiError>, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, Request request, CurrentUser user, NpgsqlConnection db, HttpRequest http, HttpResponse response,
         TimeProvider clock, CancellationToken ct)

@@ -9,6 +9,7 @@ namespace AssetForge.Features.Pipelines;
 /// <summary>DELETE /api/pipelines/{id}: 204; its stages go with it (ON DELETE CASCADE). Honours If-Match.</summary>
 public static partial class DeletePipeline
 {
+    /// <remarks>Deletes a pipeline and its stages. With If-Match it deletes only the version the caller read (else 412). Another user's pipeline is a 404.</remarks>
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> HandleAsync(Guid id, CurrentUser user,
         NpgsqlDataSource db, HttpRequest request, CancellationToken ct)
     {

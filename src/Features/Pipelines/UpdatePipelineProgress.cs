@@ -13,6 +13,9 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class UpdatePipelineProgress
 {
+    /// <summary>New progress for a running pipeline.</summary>
+    /// <param name="Progress">Overall progress in percent, 0..100 (required).</param>
+    /// <param name="CurrentStage">The name of the stage running now; it must be one of the pipeline's stages.</param>
     public sealed record Request(int? Progress, string? CurrentStage = null);
 
     public sealed class Validator : AbstractValidator<Request>
@@ -24,6 +27,7 @@ public static partial class UpdatePipelineProgress
         }
     }
 
+    /// <remarks>Sets the overall progress (0..100) and optionally the current stage of an initializing or processing pipeline; a final pipeline is a 409. If-Match guards against overwriting a change the caller has not seen (412).</remarks>
     public static async Task<Results<Ok<Pipeline>, NotFound, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, Request request, CurrentUser user, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {

@@ -18,6 +18,12 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class UpdatePipelineStage
 {
+    /// <summary>Changes to one stage; send at least one field. The database clock stamps start, end and duration.</summary>
+    /// <param name="Status">The stage's new status (pending, processing, completed, failed, skipped).</param>
+    /// <param name="Progress">The stage's progress in percent, 0..100.</param>
+    /// <param name="Result">What the stage produced: any JSON value of at most 64 KiB.</param>
+    /// <param name="Error">What went wrong (up to 10,000 characters).</param>
+    /// <param name="ErrorDetails">Machine-readable failure details: a JSON object of at most 64 KiB.</param>
     public sealed record Request(
         StageStatus? Status = null, int? Progress = null, JsonElement? Result = null, string? Error = null,
         JsonElement? ErrorDetails = null);
@@ -45,6 +51,7 @@ public static partial class UpdatePipelineStage
         _ => [],
     };
 
+    /// <remarks>Updates one stage's status, progress, result or error. The database clock stamps startedAt when it starts processing, completedAt and durationMs when it ends. Takes the pipeline's ETag in If-Match, and answers the whole pipeline with its new ETag.</remarks>
     public static async Task<Results<Ok<Pipeline>, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, Guid stageId, Request request, CurrentUser user, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {

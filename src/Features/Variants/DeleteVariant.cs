@@ -13,6 +13,7 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class DeleteVariant
 {
+    /// <remarks>Deletes a variant (its asset stays). With If-Match it deletes only the version the caller read (else 412). The base asset's statistics follow.</remarks>
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, CurrentUser user, NpgsqlDataSource db, HttpRequest http, CancellationToken ct)
     {

@@ -16,6 +16,8 @@ public static partial class SetVariantOrder
 {
     public const int MaxVariants = 1000;
 
+    /// <summary>The whole gallery order.</summary>
+    /// <param name="VariantIds">Every variant of the base asset exactly once, first shown first (at most 1000).</param>
     public sealed record Request(Guid[] VariantIds);
 
     public sealed class Validator : AbstractValidator<Request>
@@ -23,12 +25,13 @@ public static partial class SetVariantOrder
         public Validator()
         {
             RuleFor(r => r.VariantIds).Cascade(CascadeMode.Stop).NotNull()
-                .Must(ids => ids.Length <= MaxVariants).WithMessage($"'variantIds' may list at most {MaxVariants} variants.")
+                .ItemCount(0, MaxVariants).WithMessage($"'variantIds' may list at most {MaxVariants} variants.")
                 .Must(ids => ids.Distinct().Count() == ids.Length).WithMessage("'variantIds' lists a variant more than once.")
                 .Must(ids => !ids.Contains(Guid.Empty)).WithMessage("'variantIds' must not contain the empty UUID.");
         }
     }
 
+    /// <remarks>Replaces the gallery order: send every variant id of the base asset exactly once, first shown first. If-Match with the order's ETag guards against a concurrent reorder (412).</remarks>
     public static async Task<Results<Ok<VariantOrder>, NotFound, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid baseAssetId, Request request, CurrentUser user, NpgsqlDataSource db, HttpRequest http, HttpResponse response,
         CancellationToken ct)

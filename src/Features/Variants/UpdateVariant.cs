@@ -15,6 +15,12 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class UpdateVariant
 {
+    /// <summary>Changes to a variant; send at least one field, omitted ones stay.</summary>
+    /// <param name="DisplayOrder">Its place in the gallery (higher first).</param>
+    /// <param name="IsActive">Whether the gallery shows it.</param>
+    /// <param name="Metadata">Replaces its metadata: a JSON object of at most 64 KiB.</param>
+    /// <param name="StylePrompt">The texture prompt (up to 10,000 characters).</param>
+    /// <param name="RetextureTaskId">The retexture task that makes it (up to 255 characters).</param>
     public sealed record Request(
         int? DisplayOrder = null, bool? IsActive = null, JsonElement? Metadata = null, string? StylePrompt = null,
         string? RetextureTaskId = null);
@@ -32,6 +38,7 @@ public static partial class UpdateVariant
         }
     }
 
+    /// <remarks>Changes a variant's display order, visibility, metadata, style prompt or retexture task; omitted fields stay. If-Match guards against lost updates (412).</remarks>
     public static async Task<Results<Ok<Variant>, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, Request request, CurrentUser user, NpgsqlDataSource db, HttpRequest http, HttpResponse response, CancellationToken ct)
     {

@@ -116,6 +116,19 @@ public sealed partial class ContractDocument
         return new ContractDocument(read.Document, JsonNode.Parse(json)!.AsObject());
     }
 
+    /// <summary>The document as served.</summary>
+    public OpenApiDocument Document => _document;
+
+    /// <summary>Why <paramref name="instance"/> does not match <paramref name="schema"/> (empty when it does).</summary>
+    public List<string> Mismatches(IOpenApiSchema schema, JsonNode? instance)
+    {
+        var results = SchemaOf(schema).Evaluate(JsonSerializer.SerializeToElement(instance), Evaluation);
+        return results.IsValid
+            ? []
+            : (results.Details ?? []).Prepend(results).Where(d => d.Errors is { Count: > 0 })
+                .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")).Distinct().Take(8).ToList();
+    }
+
     /// <summary>Every way the response disagrees with the document (empty when it conforms).</summary>
     public List<string> Check(string method, string path, HttpResponse response, byte[] body)
     {
