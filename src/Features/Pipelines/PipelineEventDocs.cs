@@ -23,7 +23,7 @@ internal static class PipelineEventDocs
     public static readonly Event[] List =
     [
         new(PipelineEvent.Snapshot, typeof(CursorPage<PipelineSummary>), "First event (and after the server lost its database notifications): the first page exactly as GET /api/pipelines with the same status and userId answers it.", false),
-        new(PipelineEvent.Update, typeof(PipelineSummary), "A pipeline in scope changed (or entered or left the statuses asked for): its list item.", false),
+        new(PipelineEvent.Update, typeof(PipelineSummary), "A pipeline in scope changed (or entered or left the statuses asked for): its list item. A change made just before the stream opened may arrive once more, restating what the snapshot shows.", false),
         new(PipelineEvent.Deleted, typeof(PipelineDeleted), "A pipeline in scope was deleted (or handed to another user).", false),
     ];
 
