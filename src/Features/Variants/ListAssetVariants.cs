@@ -13,6 +13,7 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class ListAssetVariants
 {
+    /// <remarks>The base asset's variants in gallery order (displayOrder, higher first), by page number with the total, for galleries; activeOnly hides inactive ones.</remarks>
     public static async Task<Results<Ok<OffsetPage<Variant>>, NotFound, ValidationProblem>> HandleAsync(
         Guid baseAssetId, bool? activeOnly, [PageNumber] int? page, [PageLimit] int? limit, CurrentUser user, NpgsqlDataSource db, CancellationToken ct)
     {

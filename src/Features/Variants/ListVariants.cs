@@ -17,6 +17,7 @@ public static partial class ListVariants
     private const int MaxPresetId = 100;
     private static readonly TextLengthAttribute PresetIdLength = new(1, MaxPresetId);
 
+    /// <remarks>Variants of one preset and/or in some generation statuses (repeat `status`), newest first, one cursor page at a time. At least one filter is required (the per-asset gallery lists an asset's variants). Members see their own variants, admins everyone's.</remarks>
     public static async Task<Results<Ok<CursorPage<Variant>>, ValidationProblem>> HandleAsync(
         [TextLength(1, MaxPresetId)] string? presetId, [PgEnumQuery<VariantStatus>] string[]? status, string? cursor,
         [PageLimit] int? limit, CurrentUser user, NpgsqlDataSource db, CursorCodec cursors, CancellationToken ct)
