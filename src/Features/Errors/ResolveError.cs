@@ -18,7 +18,7 @@ public static partial class ResolveError
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator() =>
-            RuleFor(r => r.Resolution).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(10_000).Must(StoredText.IsStorable!).WithMessage(StoredText.Message);
+            RuleFor(r => r.Resolution).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(10_000);
     }
 
     public static async Task<Results<Ok<ApiError>, NotFound, ProblemHttpResult>> HandleAsync(

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AssetForge.Features.Pipelines;
@@ -24,7 +23,6 @@ public static class PipelinesEndpoints
         services.AddSingleton<ExpirePipelines.Job>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpirePipelines.Job>());
         services.AddSingleton<PipelineEventSettings>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, EventStreamProblemWriter>());
         services.AddSingleton<PipelineEventHub>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineEventHub>());
         services.AddSingleton<PipelineRetention.Job>();
