@@ -24,6 +24,7 @@ builder.Services.AddAssetForgeOpenApi();
 builder.Services.AddAssetForgeAuthentication();
 builder.Services.AddAssetForgeRateLimiting();
 builder.Services.AddAssetForgeCors();
+builder.Services.AddAssetForgeResponseHeaders();
 builder.Services.AddAssetForgeForwardedHeaders();
 builder.Services.AddAssetForgeRequestBodyLimit();
 builder.Services.AddSingleton<CursorCodec>();
@@ -42,6 +43,7 @@ var app = builder.Build();
 if (!await app.MigrateDatabaseAsync()) return 1;
 if (args is ["migrate", ..]) return 0;
 
+app.UseAssetForgeResponseHeaders();
 app.UseShutdownDrain();
 app.UseAssetForgeManagement();
 app.UseForwardedHeaders();

@@ -21,6 +21,22 @@ public sealed partial record AssetRow(
 }
 
 /// <summary>An asset as the API shows it. URLs keep the names the create body uses (cdnUrl, cdnThumbnailUrl).</summary>
+/// <param name="Id">The asset's id.</param>
+/// <param name="OwnerId">The user who owns the asset.</param>
+/// <param name="Name">Its display name.</param>
+/// <param name="Description">Free text about it; null when none.</param>
+/// <param name="Type">Its kind, e.g. `character` or `prop`.</param>
+/// <param name="Subtype">A finer kind, when the product sets one.</param>
+/// <param name="Category">Its catalogue category, when set.</param>
+/// <param name="IsBaseModel">Whether material variants can be made of it.</param>
+/// <param name="IsVariant">Whether it is itself a variant of another asset.</param>
+/// <param name="Status">Its lifecycle status as the product stores it (e.g. `draft`).</param>
+/// <param name="Visibility">Who may see it in the product (e.g. `private`).</param>
+/// <param name="CdnUrl">Where its model file is served from; null until uploaded.</param>
+/// <param name="CdnThumbnailUrl">Where its thumbnail is served from; null until rendered.</param>
+/// <param name="Metadata">Free-form JSON object the product keeps with it.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="UpdatedAt">When it last changed.</param>
 public sealed record Asset(
     Guid Id, Guid OwnerId, string Name, string? Description, string Type, string? Subtype, string? Category,
     bool IsBaseModel, bool IsVariant, string Status, string Visibility, string? CdnUrl, string? CdnThumbnailUrl,

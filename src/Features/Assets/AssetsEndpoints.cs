@@ -13,9 +13,9 @@ public static class AssetsEndpoints
     {
         var assets = api.MapGroup("/assets").WithTags("Assets").WithValidation();
         assets.MapPost("/", CreateAsset.HandleAsync).Idempotent()
-            .WithETag().WithName("CreateAsset").WithSummary("Create an asset owned by the caller.");
+            .WithExample(AssetExamples.Create, AssetExamples.Asset).WithETag().WithName("CreateAsset").WithSummary("Create an asset owned by the caller.");
         assets.MapGet("/{id}", GetAsset.HandleAsync)
-            .WithETag().WithName("GetAsset").WithSummary("One asset (its owner or an admin).");
+            .WithExample(null, AssetExamples.Asset).WithETag().WithName("GetAsset").WithSummary("One asset (its owner or an admin).");
         return api;
     }
 }

@@ -11,6 +11,14 @@ namespace AssetForge.Features.Assets;
 /// <summary>POST /api/assets: an asset owned by the caller (variants and pipelines point at assets).</summary>
 public static partial class CreateAsset
 {
+    /// <summary>A new asset owned by the caller.</summary>
+    /// <param name="Name">Its display name (1..255 characters).</param>
+    /// <param name="Type">Its kind, e.g. `character` (1..100 characters).</param>
+    /// <param name="Description">Free text (up to 10,000 characters).</param>
+    /// <param name="CdnUrl">Absolute http(s) URL of its model file (up to 1024 characters).</param>
+    /// <param name="CdnThumbnailUrl">Absolute http(s) URL of its thumbnail (up to 1024 characters).</param>
+    /// <param name="IsBaseModel">Whether material variants can be made of it (default false).</param>
+    /// <param name="Metadata">Free-form JSON object of at most 64 KiB.</param>
     public sealed record Request(
         string Name, string Type, string? Description = null, string? CdnUrl = null, string? CdnThumbnailUrl = null,
         bool? IsBaseModel = null, JsonElement? Metadata = null);
@@ -30,6 +38,7 @@ public static partial class CreateAsset
         }
     }
 
+    /// <remarks>Creates an asset owned by the caller and answers it with its Location and ETag. URLs must be absolute http(s); metadata is a JSON object.</remarks>
     public static async Task<Created<Asset>> HandleAsync(Request request, CurrentUser user, NpgsqlConnection db, HttpResponse response, CancellationToken ct)
     {
         var row = await InsertAsync(db, Guid.CreateVersion7(), user.Id, request.Name, request.Description, request.Type,

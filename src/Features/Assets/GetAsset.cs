@@ -9,6 +9,7 @@ namespace AssetForge.Features.Assets;
 /// <summary>GET /api/assets/{id}: the owner's (or any, for admins) asset; anyone else's is a 404.</summary>
 public static partial class GetAsset
 {
+    /// <remarks>Answers one asset the caller owns (admins: any) with its ETag; If-None-Match with that ETag answers 304. Another user's asset is a 404, as if it did not exist.</remarks>
     public static async Task<Results<Ok<Asset>, NotFound>> HandleAsync(Guid id, CurrentUser user, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
     {
         var row = await FindAsync(db, id, user.Id, user.IsAdmin, ct);

@@ -32,6 +32,32 @@ public sealed partial record ApiErrorRow(
 }
 
 /// <summary>One recorded error, everything included (GET /api/errors/{id}). Secrets were redacted before storage.</summary>
+/// <param name="Id">The error's id.</param>
+/// <param name="UserId">The signed-in user who hit the error; null for anonymous reports.</param>
+/// <param name="RequestId">The reporting client's own request id, to correlate with its logs.</param>
+/// <param name="Endpoint">The path that failed, e.g. `/api/pipelines`.</param>
+/// <param name="Method">The HTTP method of the failed request.</param>
+/// <param name="ErrorCode">The client's or service's error code, when it has one.</param>
+/// <param name="Message">What went wrong (secrets redacted).</param>
+/// <param name="Severity">How bad it is: info, warning, error or critical.</param>
+/// <param name="Category">What kind of failure it is.</param>
+/// <param name="StatusCode">The HTTP status the failed request got, when it got one.</param>
+/// <param name="ExternalService">The outside service that failed (e.g. `meshy`), for external_api errors.</param>
+/// <param name="Resolved">Whether someone has resolved it.</param>
+/// <param name="ResolvedAt">When it was resolved; null while unresolved.</param>
+/// <param name="CreatedAt">When it was recorded.</param>
+/// <param name="Stack">The stack trace, when reported (secrets redacted).</param>
+/// <param name="RequestBody">The failed request's body as reported (JSON, secrets redacted); null when none.</param>
+/// <param name="RequestHeaders">The failed request's headers as reported (JSON object; Authorization, cookies and keys redacted); null when none.</param>
+/// <param name="ResponseBody">The answer the failed request got (JSON, secrets redacted); null when none.</param>
+/// <param name="ExternalErrorCode">The outside service's own error code.</param>
+/// <param name="ExternalErrorMessage">The outside service's own message (secrets redacted).</param>
+/// <param name="Context">Anything else the reporter attached (a JSON object, `{}` when none).</param>
+/// <param name="Tags">Labels for filtering and grouping (empty when none).</param>
+/// <param name="ResolvedBy">The user who resolved it.</param>
+/// <param name="Resolution">How it was resolved.</param>
+/// <param name="IpAddress">The address the report came from.</param>
+/// <param name="UserAgent">The reporter's User-Agent.</param>
 public sealed record ApiError(
     Guid Id, Guid? UserId, string? RequestId, string Endpoint, string Method, string? ErrorCode, string Message, string? Stack,
     ErrorSeverity Severity, ErrorCategory Category, int? StatusCode, JsonElement? RequestBody, JsonElement? RequestHeaders,
@@ -43,6 +69,20 @@ public sealed record ApiError(
 /// An error as lists show it: what happened, where and when, without stack, bodies and headers (a page of 100
 /// full errors could weigh megabytes; GET /api/errors/{id} has the rest).
 /// </summary>
+/// <param name="Id">The error's id.</param>
+/// <param name="UserId">The signed-in user who hit the error; null for anonymous reports.</param>
+/// <param name="RequestId">The reporting client's own request id, to correlate with its logs.</param>
+/// <param name="Endpoint">The path that failed, e.g. `/api/pipelines`.</param>
+/// <param name="Method">The HTTP method of the failed request.</param>
+/// <param name="ErrorCode">The client's or service's error code, when it has one.</param>
+/// <param name="Message">What went wrong (secrets redacted).</param>
+/// <param name="Severity">How bad it is: info, warning, error or critical.</param>
+/// <param name="Category">What kind of failure it is.</param>
+/// <param name="StatusCode">The HTTP status the failed request got, when it got one.</param>
+/// <param name="ExternalService">The outside service that failed (e.g. `meshy`), for external_api errors.</param>
+/// <param name="Resolved">Whether someone has resolved it.</param>
+/// <param name="ResolvedAt">When it was resolved; null while unresolved.</param>
+/// <param name="CreatedAt">When it was recorded.</param>
 [DbRow]
 public sealed partial record ApiErrorSummary(
     Guid Id, Guid? UserId, string? RequestId, string Endpoint, string Method, string? ErrorCode,
@@ -58,6 +98,18 @@ public sealed partial record ApiErrorSummary(
 }
 
 /// <summary>One hourly bucket of error_aggregations.</summary>
+/// <param name="Id">The bucket's id.</param>
+/// <param name="HourBucket">The hour the bucket covers, from this instant (a whole hour, UTC) for one hour.</param>
+/// <param name="Endpoint">The endpoint the errors came from.</param>
+/// <param name="Severity">Their severity.</param>
+/// <param name="Category">Their category.</param>
+/// <param name="ExternalService">The outside service they concern, when any.</param>
+/// <param name="StatusCode">The HTTP status they share, when any.</param>
+/// <param name="TotalErrors">How many errors fell in the bucket.</param>
+/// <param name="UniqueUsers">How many distinct signed-in users hit them.</param>
+/// <param name="FirstOccurrence">The first error's time within the hour.</param>
+/// <param name="LastOccurrence">The last error's time within the hour.</param>
+/// <param name="UpdatedAt">When the aggregation job last wrote the bucket.</param>
 [DbRow]
 public sealed partial record ErrorAggregation(
     Guid Id, DateTimeOffset HourBucket, string? Endpoint, ErrorSeverity? Severity, ErrorCategory? Category,

@@ -13,8 +13,11 @@ namespace AssetForge.Features.Errors;
 /// </summary>
 public static partial class DeleteOldErrors
 {
+    /// <summary>What the deletion did.</summary>
+    /// <param name="Deleted">How many errors were deleted.</param>
     public sealed record Response(long Deleted);
 
+    /// <remarks>Admin only. Deletes errors recorded before `olderThan` (not in the future), in batches, optionally only resolved ones, and answers how many went. Aggregated buckets stay.</remarks>
     public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(
         DateTimeOffset olderThan, bool? resolvedOnly, NpgsqlDataSource db, IOptions<ErrorsSettings> settings, TimeProvider clock, CancellationToken ct)
     {

@@ -33,23 +33,23 @@ public static class ErrorsEndpoints
     {
         var errors = api.MapGroup("/errors").WithTags("Errors").WithValidation();
         errors.MapPost("/", ReportError.HandleAsync).Idempotent().AllowAnonymous()
-            .WithETag().WithName("ReportError").WithSummary("Record an error reported by a client or service (a token is optional).");
+            .WithExample(ErrorExamples.Report, ErrorExamples.Error).WithETag().WithName("ReportError").WithSummary("Record an error reported by a client or service (a token is optional).");
         errors.MapGet("/", ListErrors.HandleAsync)
-            .ProducesProblem(StatusCodes.Status403Forbidden).WithName("ListErrors").WithSummary("Errors, newest first: a member's own, or everyone's for admins.");
+            .ProducesProblem(StatusCodes.Status403Forbidden).WithExample(null, ErrorExamples.Page).WithName("ListErrors").WithSummary("Errors, newest first: a member's own, or everyone's for admins.");
         errors.MapGet("/{id}", GetError.HandleAsync)
-            .WithETag().WithName("GetError").WithSummary("One error with everything recorded (its reporter or an admin).");
+            .WithExample(null, ErrorExamples.Error).WithETag().WithName("GetError").WithSummary("One error with everything recorded (its reporter or an admin).");
         errors.MapPost("/{id}/resolve", ResolveError.HandleAsync).Idempotent()
             .RequireAuthorization(Authentication.AdminPolicy).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithETag().WithName("ResolveError").WithSummary("Mark an error resolved; the first resolution stands.");
+            .WithExample(ErrorExamples.Resolve, ErrorExamples.Resolved).WithETag().WithName("ResolveError").WithSummary("Mark an error resolved; the first resolution stands.");
         errors.MapGet("/stats", GetErrorStats.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
-            .WithName("GetErrorStats").WithSummary("Totals, resolved, by severity, by category and top endpoints over a period (default 24 h).");
+            .WithExample(null, ErrorExamples.Stats).WithName("GetErrorStats").WithSummary("Totals, resolved, by severity, by category and top endpoints over a period (default 24 h).");
         errors.MapGet("/aggregations", ListAggregations.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
-            .WithName("ListErrorAggregations").WithSummary("Hourly error buckets over a period (default 7 days), newest first.");
+            .WithExample(null, ErrorExamples.Aggregations).WithName("ListErrorAggregations").WithSummary("Hourly error buckets over a period (default 7 days), newest first.");
         errors.MapPost("/aggregations/rebuild", RebuildAggregations.HandleAsync).Idempotent()
             .RequireAuthorization(Authentication.AdminPolicy)
-            .WithName("RebuildErrorAggregations").WithSummary("Recompute the hourly buckets of the complete hours in a range.");
+            .WithExample(ErrorExamples.Rebuild, ErrorExamples.Rebuilt).WithName("RebuildErrorAggregations").WithSummary("Recompute the hourly buckets of the complete hours in a range.");
         errors.MapDelete("/", DeleteOldErrors.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
-            .WithName("DeleteOldErrors").WithSummary("Retention: delete errors created before olderThan (optionally only resolved ones).");
+            .WithExample(null, ErrorExamples.Deleted).WithName("DeleteOldErrors").WithSummary("Retention: delete errors created before olderThan (optionally only resolved ones).");
         return api;
     }
 }

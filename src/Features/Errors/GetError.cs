@@ -9,6 +9,7 @@ namespace AssetForge.Features.Errors;
 /// <summary>GET /api/errors/{id}: one error, everything recorded; a member sees only errors they reported.</summary>
 public static partial class GetError
 {
+    /// <remarks>One recorded error with everything the reporter sent (stack, bodies, headers, context), secrets redacted, and its ETag. Members see only errors they reported; admins any.</remarks>
     public static async Task<Results<Ok<ApiError>, NotFound>> HandleAsync(Guid id, CurrentUser user, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
     {
         var row = await FindAsync(db, id, user.Id, user.IsAdmin, ct);

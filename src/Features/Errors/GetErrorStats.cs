@@ -13,9 +13,20 @@ public static partial class GetErrorStats
 {
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromHours(24);
 
+    /// <summary>An endpoint and how many errors it had.</summary>
+    /// <param name="Endpoint">The endpoint.</param>
+    /// <param name="Count">Its errors in the period.</param>
     public sealed record EndpointCount(string Endpoint, long Count);
 
     /// <summary>bySeverity and byCategory name every enum value, zeros included, so dashboards need no defaults.</summary>
+    /// <param name="From">Start of the period (inclusive).</param>
+    /// <param name="To">End of the period (exclusive).</param>
+    /// <param name="Total">Errors recorded in the period.</param>
+    /// <param name="Resolved">Of those, resolved.</param>
+    /// <param name="Unresolved">Of those, unresolved.</param>
+    /// <param name="BySeverity">Errors per severity, every severity named.</param>
+    /// <param name="ByCategory">Errors per category, every category named.</param>
+    /// <param name="TopEndpoints">The endpoints with the most errors, most first (at most 10).</param>
     public sealed record Response(
         DateTimeOffset From, DateTimeOffset To, long Total, long Resolved, long Unresolved,
         Dictionary<string, long> BySeverity, Dictionary<string, long> ByCategory, IReadOnlyList<EndpointCount> TopEndpoints);
@@ -23,6 +34,7 @@ public static partial class GetErrorStats
     [DbRow]
     public sealed partial record StatsRow(long Total, long Resolved, long[] BySeverity, long[] ByCategory, string[] TopEndpoints, long[] TopCounts);
 
+    /// <remarks>Admin only. Totals over [from, to) (default the last 24 hours): resolved and unresolved, per severity and per category with every value named, and the ten endpoints with most errors.</remarks>
     public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(
         NpgsqlDataSource db, TimeProvider clock, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {

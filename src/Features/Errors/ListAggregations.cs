@@ -15,6 +15,7 @@ public static partial class ListAggregations
 {
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(7);
 
+    /// <remarks>Admin only. The hourly error buckets overlapping [from, to) (default the last 7 days), newest hour first, filtered by endpoint, severity, category, service or status, one cursor page at a time.</remarks>
     public static async Task<Results<Ok<CursorPage<ErrorAggregation>>, ValidationProblem>> HandleAsync(
         NpgsqlDataSource db, CursorCodec cursors, TimeProvider clock, DateTimeOffset? from, DateTimeOffset? to, string? endpoint,
         [FromQuery, PgEnumQuery<ErrorSeverity>] string[]? severity, [FromQuery, PgEnumQuery<ErrorCategory>] string[]? category,

@@ -14,6 +14,7 @@ namespace AssetForge.Features.Errors;
 /// </summary>
 public static partial class ListErrors
 {
+    /// <remarks>Members see the errors they reported; admins everyone's (or one userId's). Newest first, by cursor, filtered by severity and category (repeatable), endpoint, resolved and period. Items are summaries: GET /api/errors/{id} has the rest.</remarks>
     public static async Task<Results<Ok<CursorPage<ApiErrorSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         CurrentUser user, NpgsqlDataSource db, CursorCodec cursors, [FromQuery, PgEnumQuery<ErrorSeverity>] string[]? severity,
         [FromQuery, PgEnumQuery<ErrorCategory>] string[]? category, string? endpoint, bool? resolved, Guid? userId,

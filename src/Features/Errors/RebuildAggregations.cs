@@ -14,8 +14,18 @@ public static class RebuildAggregations
 {
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(31);
 
+    /// <summary>The period whose hourly buckets are recomputed from the errors.</summary>
+    /// <param name="From">Start of the period (required); rounded down to the hour.</param>
+    /// <param name="To">End of the period (required, after from, at most 31 days of hours); rounded up to the hour.</param>
     public sealed record Request(DateTimeOffset? From, DateTimeOffset? To);
 
+    /// <summary>What the rebuild did.</summary>
+    /// <param name="From">The first hour rebuilt.</param>
+    /// <param name="To">The end of the last hour rebuilt.</param>
+    /// <param name="Hours">How many hours were recomputed.</param>
+    /// <param name="Buckets">How many buckets those hours have now.</param>
+    /// <param name="Changed">Buckets inserted or changed.</param>
+    /// <param name="Removed">Buckets removed (their errors were deleted).</param>
     public sealed record Response(DateTimeOffset From, DateTimeOffset To, int Hours, int Buckets, int Changed, int Removed);
 
     public sealed class Validator : AbstractValidator<Request>
@@ -35,6 +45,7 @@ public static class RebuildAggregations
         }
     }
 
+    /// <remarks>Admin only. Recomputes the hourly buckets of [from, to) (whole hours, at most 31 days) from the errors themselves, e.g. after deleting some, and answers what changed. Safe to repeat.</remarks>
     public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(Request request, NpgsqlConnection connection, TimeProvider clock, CancellationToken ct)
     {
         var from = AggregateErrors.FloorHour(request.From!.Value);

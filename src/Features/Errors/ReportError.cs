@@ -23,6 +23,24 @@ public static partial class ReportError
     private static readonly HashSet<string> HttpMethods = new(StringComparer.OrdinalIgnoreCase)
         { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT" };
 
+    /// <summary>An error a client or service hit. Secrets in messages, bodies and headers are redacted before storage.</summary>
+    /// <param name="Endpoint">The path that failed (1..512 characters).</param>
+    /// <param name="Method">Its HTTP method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, TRACE or CONNECT).</param>
+    /// <param name="Message">What went wrong (1..10,000 characters).</param>
+    /// <param name="RequestId">Your own request id, to correlate with your logs (up to 255 characters).</param>
+    /// <param name="ErrorCode">Your error code (up to 100 characters).</param>
+    /// <param name="Stack">The stack trace (up to 65,536 characters).</param>
+    /// <param name="Severity">How bad it is (default error).</param>
+    /// <param name="Category">What kind of failure it is (default unknown).</param>
+    /// <param name="StatusCode">The HTTP status the failed request got (100..599).</param>
+    /// <param name="RequestBody">The failed request's body: any JSON of at most 64 KiB.</param>
+    /// <param name="RequestHeaders">The failed request's headers: a JSON object of at most 64 KiB.</param>
+    /// <param name="ResponseBody">The answer it got: any JSON of at most 64 KiB.</param>
+    /// <param name="ExternalService">The outside service that failed, e.g. `meshy` (up to 100 characters).</param>
+    /// <param name="ExternalErrorCode">That service's error code (up to 100 characters).</param>
+    /// <param name="ExternalErrorMessage">That service's message (up to 10,000 characters).</param>
+    /// <param name="Context">Anything else worth keeping: a JSON object of at most 64 KiB.</param>
+    /// <param name="Tags">Labels for filtering (at most 20, each 1..64 characters).</param>
     public sealed record Request(
         string Endpoint, string Method, string Message, string? RequestId = null, string? ErrorCode = null, string? Stack = null,
         ErrorSeverity? Severity = null, ErrorCategory? Category = null, int? StatusCode = null, JsonElement? RequestBody = null,
@@ -52,7 +70,7 @@ public static partial class ReportError
                 .WithMessage($"'requestHeaders' must be a JSON object of at most {MaxJsonBytes / 1024} KB.");
             RuleFor(r => r.Context).Must(j => j!.Value.ValueKind == JsonValueKind.Object && SmallJson(j.Value)).When(r => r.Context is not null)
                 .WithMessage($"'context' must be a JSON object of at most {MaxJsonBytes / 1024} KB.");
-            RuleFor(r => r.Tags).Must(t => t!.Length <= MaxTags).When(r => r.Tags is not null)
+            RuleFor(r => r.Tags).ItemCount(0, MaxTags)
                 .WithMessage($"'tags' may hold at most {MaxTags} tags.");
             RuleForEach(r => r.Tags).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(64);
         }
@@ -60,6 +78,7 @@ public static partial class ReportError
         private static bool SmallJson(JsonElement value) => Rules.IsSmall(value, MaxJsonBytes);
     }
 
+    /// <remarks>Records an error a client or service hit. Anonymous reports are allowed (send no Authorization header; a per-IP budget applies); with a token the error is tied to the caller. Secrets in the message, bodies and headers are redacted before anything is stored. Answers the stored error with its Location.</remarks>
     public static async Task<Created<ApiError>> HandleAsync(Request request, CurrentUser? user, HttpContext http, NpgsqlConnection db,
         TimeProvider clock, CancellationToken ct)
     {

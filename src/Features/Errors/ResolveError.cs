@@ -13,6 +13,8 @@ namespace AssetForge.Features.Errors;
 /// </summary>
 public static partial class ResolveError
 {
+    /// <summary>How the error was resolved.</summary>
+    /// <param name="Resolution">What was done about it (1..10,000 characters).</param>
     public sealed record Request(string Resolution);
 
     public sealed class Validator : AbstractValidator<Request>
@@ -21,6 +23,7 @@ public static partial class ResolveError
             RuleFor(r => r.Resolution).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(10_000);
     }
 
+    /// <remarks>Admin only. Marks the error resolved with how it was resolved, stamped with the time and the resolver. The first resolution stands: resolving again is a 409. If-Match guards against resolving an error that changed since it was read.</remarks>
     public static async Task<Results<Ok<ApiError>, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, Request request, CurrentUser user, NpgsqlConnection db, HttpRequest http, HttpResponse response,
         TimeProvider clock, CancellationToken ct)
@@ -50,7 +53,7 @@ public static partial class ResolveError
             UPDATE api_errors e
             SET resolved = true, resolved_at = @resolvedAt, resolved_by = @resolvedBy, resolution = @resolution
             FROM target t
-            WHERE e.id = t.id AND NOT t.resolved AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            WHERE e.id = t.id AND NOT t.resolved AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch))
             RETURNING e.id
         )
         SELECT CASE WHEN EXISTS (SELECT FROM updated) THEN 'done'
@@ -60,5 +63,5 @@ public static partial class ResolveError
         """,
         $"SELECT {ApiErrorRow.Columns} FROM api_errors WHERE id = @id")]
     private static partial Task<(WriteOutcome, ApiErrorRow?)> ResolveAsync(NpgsqlConnection db, Guid id, Guid resolvedBy, string resolution,
-        DateTimeOffset resolvedAt, long? ifMatch, CancellationToken ct);
+        DateTimeOffset resolvedAt, long[]? ifMatch, CancellationToken ct);
 }

@@ -15,8 +15,12 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class CleanupPipelines
 {
+    /// <summary>Which finished pipelines to delete.</summary>
+    /// <param name="OlderThan">Delete completed, failed and cancelled pipelines that finished before this instant (required, not in the future).</param>
     public sealed record Request(DateTimeOffset? OlderThan);
 
+    /// <summary>What the cleanup did.</summary>
+    /// <param name="Deleted">How many pipelines were deleted (their stages with them).</param>
     public sealed record Response(long Deleted);
 
     public sealed class Validator : AbstractValidator<Request>
@@ -29,6 +33,7 @@ public static partial class CleanupPipelines
         }
     }
 
+    /// <remarks>Admin only. Deletes the completed, failed and cancelled pipelines that finished before `olderThan`, stages included, in batches, and answers how many. Running pipelines are never deleted.</remarks>
     public static async Task<Ok<Response>> HandleAsync(Request request, NpgsqlConnection connection, IOptions<PipelinesSettings> settings,
         CancellationToken ct)
     {

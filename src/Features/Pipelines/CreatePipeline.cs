@@ -17,10 +17,20 @@ public static partial class CreatePipeline
 {
     public const int MaxStages = 20;
 
+    /// <summary>A new pipeline: its generation settings, its stages in run order, and optional links.</summary>
+    /// <param name="Config">Free-form generation settings: a JSON object of at most 64 KiB, stored as given.</param>
+    /// <param name="Stages">The stages in the order they will run: 1 to 20, names unique.</param>
+    /// <param name="AssetId">The asset the pipeline works on; it must be yours (admins: anyone's).</param>
+    /// <param name="MeshyTaskId">The Meshy task id, to find the pipeline by it later (1..255 characters).</param>
+    /// <param name="RiggingTaskId">The rigging service's task id (1..255 characters).</param>
+    /// <param name="ExpiresAt">When to give up on the pipeline if it is still running; must be in the future. Default: 24 h from now.</param>
+    /// <param name="UserId">Admins: create the pipeline for this user. Members may only name themselves.</param>
     public sealed record Request(
         JsonElement Config, Stage[] Stages, Guid? AssetId = null, string? MeshyTaskId = null, string? RiggingTaskId = null,
         DateTimeOffset? ExpiresAt = null, Guid? UserId = null);
 
+    /// <summary>One stage of a new pipeline.</summary>
+    /// <param name="Name">The stage's name (1..100 characters), unique within the pipeline.</param>
     public sealed record Stage(string Name);
 
     public sealed class Validator : AbstractValidator<Request>
@@ -29,7 +39,7 @@ public static partial class CreatePipeline
         {
             RuleFor(r => r.Config).SmallJsonObject();
             RuleFor(r => r.Stages).Cascade(CascadeMode.Stop).NotEmpty()
-                .Must(s => s.Length <= MaxStages).WithMessage($"'{{PropertyName}}' must have between 1 and {MaxStages} stages.")
+                .ItemCount(1, MaxStages).WithMessage($"'{{PropertyName}}' must have between 1 and {MaxStages} stages.")
                 .Must(s => s.Select(x => x?.Name).Distinct(StringComparer.Ordinal).Count() == s.Length)
                 .WithMessage("Stage names must be unique.");
             RuleForEach(r => r.Stages).NotNull().ChildRules(stage =>
@@ -41,6 +51,7 @@ public static partial class CreatePipeline
         }
     }
 
+    /// <remarks>Creates a pipeline with its stages, all pending, in one transaction, and answers it with its Location and ETag. Members create for themselves; admins may name another userId. An Idempotency-Key makes a retried POST answer the first result instead of creating a second pipeline.</remarks>
     public static async Task<Results<Created<Pipeline>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Request request, CurrentUser user, NpgsqlConnection db, HttpResponse response, CancellationToken ct)
     {

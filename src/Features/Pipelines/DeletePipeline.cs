@@ -9,6 +9,7 @@ namespace AssetForge.Features.Pipelines;
 /// <summary>DELETE /api/pipelines/{id}: 204; its stages go with it (ON DELETE CASCADE). Honours If-Match.</summary>
 public static partial class DeletePipeline
 {
+    /// <remarks>Deletes a pipeline and its stages. With If-Match it deletes only the version the caller read (else 412). Another user's pipeline is a 404.</remarks>
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> HandleAsync(Guid id, CurrentUser user,
         NpgsqlDataSource db, HttpRequest request, CancellationToken ct)
     {
@@ -30,7 +31,7 @@ public static partial class DeletePipeline
         ), deleted AS (
             DELETE FROM generation_pipelines p
             USING target t
-            WHERE p.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            WHERE p.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch))
             RETURNING p.id
         )
         SELECT CASE
@@ -39,6 +40,6 @@ public static partial class DeletePipeline
             ELSE 'stale'
         END
         """)]
-    private static partial Task<WriteOutcome> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, long? ifMatch,
+    private static partial Task<WriteOutcome> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin, long[]? ifMatch,
         CancellationToken ct);
 }

@@ -12,6 +12,7 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class GetPipelineByMeshyTask
 {
+    /// <remarks>The pipeline a generation worker's Meshy task belongs to, with its stages and ETag. Task ids may repeat (a retried pipeline may reuse one): the newest pipeline the caller may see wins.</remarks>
     public static async Task<Results<Ok<Pipeline>, NotFound, ValidationProblem>> HandleAsync(string taskId, CurrentUser user,
         NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
     {

@@ -13,8 +13,19 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class GetPipelineStatistics
 {
+    /// <summary>Counts and rates over the pipelines in scope (the caller's, or the userId's for admins, or all).</summary>
+    /// <param name="Total">How many pipelines there are.</param>
+    /// <param name="ByStatus">How many are in each status, zeros included.</param>
+    /// <param name="SuccessRate">completed ÷ (completed + failed + cancelled); null when none has finished.</param>
+    /// <param name="AverageDurationMs">Mean completedAt − startedAt of completed pipelines, in milliseconds; null when none completed.</param>
     public sealed record Response(long Total, StatusCounts ByStatus, double? SuccessRate, double? AverageDurationMs);
 
+    /// <summary>How many pipelines are in each status.</summary>
+    /// <param name="Initializing">Pipelines created and not started.</param>
+    /// <param name="Processing">Pipelines running.</param>
+    /// <param name="Completed">Pipelines that completed.</param>
+    /// <param name="Failed">Pipelines that failed (expired ones included).</param>
+    /// <param name="Cancelled">Pipelines that were cancelled.</param>
     public sealed record StatusCounts(long Initializing, long Processing, long Completed, long Failed, long Cancelled);
 
     [DbRow]
@@ -25,6 +36,7 @@ public static partial class GetPipelineStatistics
             SuccessRate, AverageDurationMs);
     }
 
+    /// <remarks>Counts by status, the success rate and the mean duration of completed pipelines, computed in SQL over the caller's pipelines (admins: everyone's, or one userId's).</remarks>
     public static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> HandleAsync(Guid? userId, CurrentUser user,
         NpgsqlDataSource db, CancellationToken ct)
     {

@@ -64,6 +64,25 @@ public static class PipelineSql
 }
 
 /// <summary>A pipeline as the API shows it: the row, and its stages in order.</summary>
+/// <param name="Id">The pipeline's id (UUID v7, so ids sort by creation time).</param>
+/// <param name="UserId">The user the pipeline belongs to.</param>
+/// <param name="AssetId">The asset this pipeline generates or refines, if any.</param>
+/// <param name="Config">The generation settings given at creation, as given (a JSON object).</param>
+/// <param name="Status">Where the pipeline stands: initializing → processing → completed | failed | cancelled (final).</param>
+/// <param name="Progress">Overall progress in percent (0..100); 100 once completed.</param>
+/// <param name="CurrentStage">The name of the stage running now, as last reported; null before the first report.</param>
+/// <param name="Error">What went wrong, once the pipeline failed; null otherwise.</param>
+/// <param name="ErrorStage">The stage that failed, once the pipeline failed; null otherwise.</param>
+/// <param name="ErrorDetails">Machine-readable failure details (a JSON object) as reported; null when none.</param>
+/// <param name="Results">What the pipeline produced (a JSON object, `{}` until reported), e.g. the model and texture URLs.</param>
+/// <param name="MeshyTaskId">The Meshy task id of the mesh generation, when linked (GET /api/pipelines/by-meshy-task/{taskId} finds it).</param>
+/// <param name="RiggingTaskId">The rigging service's task id, when linked.</param>
+/// <param name="CreatedAt">When the pipeline was created (UTC, microseconds).</param>
+/// <param name="StartedAt">When it entered processing; null before.</param>
+/// <param name="CompletedAt">When it reached a final status; null before.</param>
+/// <param name="UpdatedAt">When it last changed, a stage write included.</param>
+/// <param name="ExpiresAt">When a pipeline still running is expired (marked failed) by the maintenance job; 24 h after creation unless given.</param>
+/// <param name="Stages">Its stages in run order (by `order`).</param>
 public sealed record Pipeline(
     Guid Id, Guid UserId, Guid? AssetId, JsonElement Config, PipelineStatus Status, int Progress, string? CurrentStage,
     string? Error, string? ErrorStage, JsonElement? ErrorDetails, JsonElement Results, string? MeshyTaskId,
@@ -71,6 +90,24 @@ public sealed record Pipeline(
     DateTimeOffset UpdatedAt, DateTimeOffset? ExpiresAt, IReadOnlyList<PipelineStage> Stages);
 
 /// <summary>A pipeline in a list: everything but its stages (GET /api/pipelines/{id} has them).</summary>
+/// <param name="Id">The pipeline's id (UUID v7, so ids sort by creation time).</param>
+/// <param name="UserId">The user the pipeline belongs to.</param>
+/// <param name="AssetId">The asset this pipeline generates or refines, if any.</param>
+/// <param name="Config">The generation settings given at creation, as given (a JSON object).</param>
+/// <param name="Status">Where the pipeline stands: initializing → processing → completed | failed | cancelled (final).</param>
+/// <param name="Progress">Overall progress in percent (0..100); 100 once completed.</param>
+/// <param name="CurrentStage">The name of the stage running now, as last reported; null before the first report.</param>
+/// <param name="Error">What went wrong, once the pipeline failed; null otherwise.</param>
+/// <param name="ErrorStage">The stage that failed, once the pipeline failed; null otherwise.</param>
+/// <param name="ErrorDetails">Machine-readable failure details (a JSON object) as reported; null when none.</param>
+/// <param name="Results">What the pipeline produced (a JSON object, `{}` until reported), e.g. the model and texture URLs.</param>
+/// <param name="MeshyTaskId">The Meshy task id of the mesh generation, when linked (GET /api/pipelines/by-meshy-task/{taskId} finds it).</param>
+/// <param name="RiggingTaskId">The rigging service's task id, when linked.</param>
+/// <param name="CreatedAt">When the pipeline was created (UTC, microseconds).</param>
+/// <param name="StartedAt">When it entered processing; null before.</param>
+/// <param name="CompletedAt">When it reached a final status; null before.</param>
+/// <param name="UpdatedAt">When it last changed, a stage write included.</param>
+/// <param name="ExpiresAt">When a pipeline still running is expired (marked failed) by the maintenance job; 24 h after creation unless given.</param>
 public sealed record PipelineSummary(
     Guid Id, Guid UserId, Guid? AssetId, JsonElement Config, PipelineStatus Status, int Progress, string? CurrentStage,
     string? Error, string? ErrorStage, JsonElement? ErrorDetails, JsonElement Results, string? MeshyTaskId,
@@ -78,6 +115,17 @@ public sealed record PipelineSummary(
     DateTimeOffset UpdatedAt, DateTimeOffset? ExpiresAt);
 
 /// <summary>One stage: <c>order</c> is its position in the create request (0-based), <c>durationMs</c> completed − started.</summary>
+/// <param name="Id">The stage's id (address it in PATCH /api/pipelines/{id}/stages/{stageId}).</param>
+/// <param name="Name">The stage's name, unique within its pipeline.</param>
+/// <param name="Order">Its 0-based position in the run order (the order of the create request).</param>
+/// <param name="Status">Where the stage stands: pending → processing → completed | failed | skipped.</param>
+/// <param name="Progress">The stage's progress in percent (0..100).</param>
+/// <param name="Result">What the stage produced (any JSON), as reported; null until then.</param>
+/// <param name="Error">What went wrong, when the stage failed; null otherwise.</param>
+/// <param name="ErrorDetails">Machine-readable failure details (a JSON object); null when none.</param>
+/// <param name="StartedAt">When the stage entered processing (database clock); null before.</param>
+/// <param name="CompletedAt">When the stage reached completed, failed or skipped (database clock); null before.</param>
+/// <param name="DurationMs">completedAt − startedAt in milliseconds; null until both are set.</param>
 public sealed record PipelineStage(
     Guid Id, string Name, int Order, StageStatus Status, int Progress, JsonElement? Result, string? Error,
     JsonElement? ErrorDetails, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int? DurationMs);

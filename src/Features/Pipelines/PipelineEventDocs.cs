@@ -23,7 +23,7 @@ internal static class PipelineEventDocs
     public static readonly Event[] List =
     [
         new(PipelineEvent.Snapshot, typeof(CursorPage<PipelineSummary>), "First event (and after the server lost its database notifications): the first page exactly as GET /api/pipelines with the same status and userId answers it.", false),
-        new(PipelineEvent.Update, typeof(PipelineSummary), "A pipeline in scope changed (or entered or left the statuses asked for): its list item.", false),
+        new(PipelineEvent.Update, typeof(PipelineSummary), "A pipeline in scope changed (or entered or left the statuses asked for): its list item. A change made just before the stream opened may arrive once more, restating what the snapshot shows.", false),
         new(PipelineEvent.Deleted, typeof(PipelineDeleted), "A pipeline in scope was deleted (or handed to another user).", false),
     ];
 
@@ -41,7 +41,14 @@ internal static class PipelineEventDocs
                              "with a `retry:` hint first and a comment heartbeat whenever no event came for a while.";
             ok.Content = new Dictionary<string, OpenApiMediaType>
             {
-                ["text/event-stream"] = new() { Schema = new OpenApiSchema { OneOf = variants } },
+                ["text/event-stream"] = new()
+                {
+                    Schema = new OpenApiSchema { OneOf = variants },
+                    // WithExample's answer: one event as the schema above describes it.
+                    Example = context.Description.ActionDescriptor.EndpointMetadata.OfType<ExampleMetadata>().FirstOrDefault() is { } example
+                        ? JsonNode.Parse(example.Response)
+                        : null,
+                },
             };
         });
 
@@ -49,7 +56,7 @@ internal static class PipelineEventDocs
     {
         var properties = new Dictionary<string, IOpenApiSchema>
         {
-            ["event"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create(e.Name)] },
+            ["event"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create(e.Name)], Description = "The SSE `event:` field." },
             ["data"] = data,
         };
         if (e.HasId)

@@ -49,6 +49,7 @@ public sealed record PipelineEvent(string Type, uint? Version, byte[] Data, bool
 }
 
 /// <summary>The data of a `deleted` event.</summary>
+/// <param name="Id">The id of the pipeline that was deleted (or left the caller's view).</param>
 public sealed record PipelineDeleted(Guid Id);
 
 /// <summary>

@@ -38,38 +38,38 @@ public static class PipelinesEndpoints
 
         pipelines.MapPost("/", CreatePipeline.HandleAsync).Idempotent()
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .WithETag().WithName("CreatePipeline").WithSummary("Create a pipeline and its ordered stages in one transaction.");
+            .WithExample(PipelineExamples.Create, PipelineExamples.Created).WithETag().WithName("CreatePipeline").WithSummary("Create a pipeline and its ordered stages in one transaction.");
         pipelines.MapGet("/", ListPipelines.HandleAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithQueryLabels<PipelineStatus>("status")
-            .WithName("ListPipelines").WithSummary("The caller's pipelines (admin: anyone's), newest first, by cursor; status may repeat.");
+            .WithExample(null, PipelineExamples.Page).WithName("ListPipelines").WithSummary("The caller's pipelines (admin: anyone's), newest first, by cursor; status may repeat.");
         pipelines.MapGet("/statistics", GetPipelineStatistics.HandleAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .WithName("GetPipelineStatistics").WithSummary("Counts by status, success rate and average duration (SQL aggregates).");
+            .WithExample(null, PipelineExamples.Statistics).WithName("GetPipelineStatistics").WithSummary("Counts by status, success rate and average duration (SQL aggregates).");
         pipelines.MapGet("/expired", ListExpiredPipelines.HandleAsync).RequireAuthorization(Authentication.AdminPolicy)
-            .WithName("ListExpiredPipelines").WithSummary("Admin: running pipelines past expires_at, most overdue first.");
+            .WithExample(null, PipelineExamples.Page).WithName("ListExpiredPipelines").WithSummary("Admin: running pipelines past expires_at, most overdue first.");
         pipelines.MapPost("/cleanup", CleanupPipelines.HandleAsync).Idempotent()
             .RequireAuthorization(Authentication.AdminPolicy)
-            .WithName("CleanupPipelines").WithSummary("Admin: delete terminal pipelines completed before olderThan; returns how many.");
+            .WithExample(PipelineExamples.Cleanup, PipelineExamples.Cleaned).WithName("CleanupPipelines").WithSummary("Admin: delete terminal pipelines completed before olderThan; returns how many.");
         pipelines.MapGet("/events", StreamPipelineListEvents.HandleAsync).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).DescribeEvents(PipelineEventDocs.List)
-            .WithName("StreamPipelineListEvents").WithSummary("Server-sent events: changes to the caller's pipelines (admin: anyone's), for dashboards.");
+            .WithExample(null, PipelineExamples.ListSnapshotEvent).WithName("StreamPipelineListEvents").WithSummary("Server-sent events: changes to the caller's pipelines (admin: anyone's), for dashboards.");
         pipelines.MapGet("/by-meshy-task/{taskId}", GetPipelineByMeshyTask.HandleAsync)
-            .WithETag().WithName("GetPipelineByMeshyTask").WithSummary("The newest pipeline with this Meshy task id, with its stages.");
+            .WithExample(null, PipelineExamples.Pipeline).WithETag().WithName("GetPipelineByMeshyTask").WithSummary("The newest pipeline with this Meshy task id, with its stages.");
         pipelines.MapGet("/{id}", GetPipeline.HandleAsync)
-            .WithETag().WithName("GetPipeline").WithSummary("One pipeline with its stages in order, and its ETag.");
+            .WithExample(null, PipelineExamples.Pipeline).WithETag().WithName("GetPipeline").WithSummary("One pipeline with its stages in order, and its ETag.");
         pipelines.MapGet("/{id}/events", StreamPipelineEvents.HandleAsync)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests).DescribeEvents(PipelineEventDocs.Single)
-            .WithName("StreamPipelineEvents").WithSummary("Server-sent events: a snapshot of the pipeline, then each change until it is final.");
+            .WithExample(null, PipelineExamples.SnapshotEvent).WithName("StreamPipelineEvents").WithSummary("Server-sent events: a snapshot of the pipeline, then each change until it is final.");
         pipelines.MapPatch("/{id}/progress", UpdatePipelineProgress.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithETag().WithName("UpdatePipelineProgress").WithSummary("Set progress (0..100) and the current stage of a running pipeline.");
+            .WithExample(PipelineExamples.Progress, PipelineExamples.Pipeline).WithETag().WithName("UpdatePipelineProgress").WithSummary("Set progress (0..100) and the current stage of a running pipeline.");
         pipelines.MapPatch("/{id}/status", UpdatePipelineStatus.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithETag().WithName("UpdatePipelineStatus").WithSummary("Move the pipeline through its state machine; final states are final (409).");
+            .WithExample(PipelineExamples.Status, PipelineExamples.Pipeline).WithETag().WithName("UpdatePipelineStatus").WithSummary("Move the pipeline through its state machine; final states are final (409).");
         pipelines.MapPatch("/{id}/stages/{stageId}", UpdatePipelineStage.HandleAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .WithETag().WithName("UpdatePipelineStage").WithSummary("Update one stage; the database clock stamps its start, end and duration.");
+            .WithExample(PipelineExamples.Stage, PipelineExamples.Pipeline).WithETag().WithName("UpdatePipelineStage").WithSummary("Update one stage; the database clock stamps its start, end and duration.");
         pipelines.MapDelete("/{id}", DeletePipeline.HandleAsync)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("DeletePipeline").WithSummary("Delete a pipeline and its stages.");

@@ -18,6 +18,7 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class StreamPipelineEvents
 {
+    /// <remarks>A server-sent event stream for one pipeline: a `snapshot` first, then an `update` after each change by anyone, until a final status (then the stream ends) or its deletion. Reconnect with Last-Event-ID to get only what moved since. 204 when the pipeline is already final and Last-Event-ID is current.</remarks>
     public static async Task<Results<ServerSentEventsResult<byte[]>, NoContent, ProblemHttpResult>> HandleAsync(
         Guid id, CurrentUser user, NpgsqlDataSource db, PipelineEventHub hub, HttpContext http, CancellationToken ct)
     {

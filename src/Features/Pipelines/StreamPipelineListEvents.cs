@@ -18,6 +18,7 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static class StreamPipelineListEvents
 {
+    /// <remarks>A server-sent event stream for dashboards: a `snapshot` of the first list page, then an `update` or `deleted` event for each change to a pipeline in scope (the caller's; admins everyone's or one userId's), optionally only some statuses.</remarks>
     public static async Task<Results<ServerSentEventsResult<byte[]>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         [FromQuery] string[]? status, Guid? userId, CurrentUser user, NpgsqlDataSource db, CursorCodec codec, PipelineEventHub hub,
         HttpContext http, CancellationToken ct)

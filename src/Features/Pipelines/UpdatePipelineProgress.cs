@@ -13,6 +13,9 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class UpdatePipelineProgress
 {
+    /// <summary>New progress for a running pipeline.</summary>
+    /// <param name="Progress">Overall progress in percent, 0..100 (required).</param>
+    /// <param name="CurrentStage">The name of the stage running now; it must be one of the pipeline's stages.</param>
     public sealed record Request(int? Progress, string? CurrentStage = null);
 
     public sealed class Validator : AbstractValidator<Request>
@@ -24,6 +27,7 @@ public static partial class UpdatePipelineProgress
         }
     }
 
+    /// <remarks>Sets the overall progress (0..100) and optionally the current stage of an initializing or processing pipeline; a final pipeline is a 409. If-Match guards against overwriting a change the caller has not seen (412).</remarks>
     public static async Task<Results<Ok<Pipeline>, NotFound, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, Request request, CurrentUser user, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
@@ -53,17 +57,17 @@ public static partial class UpdatePipelineProgress
             UPDATE generation_pipelines p
             SET progress = @progress, current_stage = COALESCE(@currentStage, p.current_stage)
             FROM target t
-            WHERE p.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch) AND t.running AND t.stage_known
+            WHERE p.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch)) AND t.running AND t.stage_known
             RETURNING p.id
         )
         SELECT CASE
             WHEN EXISTS (SELECT FROM updated) THEN 'done'
             WHEN NOT EXISTS (SELECT FROM target) THEN 'not_found'
-            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            WHEN @ifMatch::bigint[] IS NOT NULL AND (SELECT version FROM target) <> ALL(@ifMatch) THEN 'stale'
             WHEN NOT (SELECT stage_known FROM target) THEN 'invalid'
             ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
     private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
-        bool isAdmin, int progress, string? currentStage, long? ifMatch, CancellationToken ct);
+        bool isAdmin, int progress, string? currentStage, long[]? ifMatch, CancellationToken ct);
 }

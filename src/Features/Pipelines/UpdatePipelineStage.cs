@@ -18,6 +18,12 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class UpdatePipelineStage
 {
+    /// <summary>Changes to one stage; send at least one field. The database clock stamps start, end and duration.</summary>
+    /// <param name="Status">The stage's new status (pending, processing, completed, failed, skipped).</param>
+    /// <param name="Progress">The stage's progress in percent, 0..100.</param>
+    /// <param name="Result">What the stage produced: any JSON value of at most 64 KiB.</param>
+    /// <param name="Error">What went wrong (up to 10,000 characters).</param>
+    /// <param name="ErrorDetails">Machine-readable failure details: a JSON object of at most 64 KiB.</param>
     public sealed record Request(
         StageStatus? Status = null, int? Progress = null, JsonElement? Result = null, string? Error = null,
         JsonElement? ErrorDetails = null);
@@ -45,6 +51,7 @@ public static partial class UpdatePipelineStage
         _ => [],
     };
 
+    /// <remarks>Updates one stage's status, progress, result or error. The database clock stamps startedAt when it starts processing, completedAt and durationMs when it ends. Takes the pipeline's ETag in If-Match, and answers the whole pipeline with its new ETag.</remarks>
     public static async Task<Results<Ok<Pipeline>, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, Guid stageId, Request request, CurrentUser user, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
@@ -95,7 +102,7 @@ public static partial class UpdatePipelineStage
                                 ELSE s.duration END
             FROM target t
             WHERE s.id = @stageId AND s.pipeline_id = t.id
-              AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch) AND t.running
+              AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch)) AND t.running
               AND CASE s.status WHEN 'pending' THEN @status IS NULL OR @status IN ('processing', 'skipped')
                                 WHEN 'processing' THEN @status IS NULL OR @status IN ('completed', 'failed', 'skipped')
                                 ELSE false END
@@ -108,11 +115,11 @@ public static partial class UpdatePipelineStage
             WHEN EXISTS (SELECT FROM touched) THEN 'done'
             WHEN NOT EXISTS (SELECT FROM target)
               OR NOT EXISTS (SELECT FROM pipeline_stages WHERE id = @stageId AND pipeline_id = @id) THEN 'not_found'
-            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            WHEN @ifMatch::bigint[] IS NOT NULL AND (SELECT version FROM target) <> ALL(@ifMatch) THEN 'stale'
             ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
     private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
         bool isAdmin, Guid stageId, StageStatus? status, int? progress, JsonElement? result, string? error,
-        JsonElement? errorDetails, long? ifMatch, CancellationToken ct);
+        JsonElement? errorDetails, long[]? ifMatch, CancellationToken ct);
 }

@@ -17,6 +17,12 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class UpdatePipelineStatus
 {
+    /// <summary>A move through the state machine; the fields besides status are kept when omitted.</summary>
+    /// <param name="Status">The new status. Allowed moves: initializing → processing | failed | cancelled; processing → completed | failed | cancelled. Final statuses are final (409).</param>
+    /// <param name="Error">What went wrong (up to 10,000 characters), typically with status failed.</param>
+    /// <param name="ErrorStage">The stage that failed; it must be one of the pipeline's stages.</param>
+    /// <param name="ErrorDetails">Machine-readable failure details: a JSON object of at most 64 KiB.</param>
+    /// <param name="Results">What the pipeline produced: a JSON object of at most 64 KiB.</param>
     public sealed record Request(
         PipelineStatus? Status, string? Error = null, string? ErrorStage = null, JsonElement? ErrorDetails = null,
         JsonElement? Results = null);
@@ -41,6 +47,7 @@ public static partial class UpdatePipelineStatus
         _ => [],
     };
 
+    /// <remarks>Moves the pipeline through its state machine (initializing → processing → completed | failed | cancelled), stamping startedAt and completedAt; completed sets progress to 100. An illegal move or a change to a final pipeline is a 409.</remarks>
     public static async Task<Results<Ok<Pipeline>, NotFound, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, Request request, CurrentUser user, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
@@ -90,18 +97,18 @@ public static partial class UpdatePipelineStatus
                 error_details = COALESCE(@errorDetails, p.error_details),
                 results = COALESCE(@results, p.results)
             FROM target t
-            WHERE p.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch) AND t.legal AND t.stage_known
+            WHERE p.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch)) AND t.legal AND t.stage_known
             RETURNING p.id
         )
         SELECT CASE
             WHEN EXISTS (SELECT FROM updated) THEN 'done'
             WHEN NOT EXISTS (SELECT FROM target) THEN 'not_found'
-            WHEN @ifMatch::bigint IS NOT NULL AND (SELECT version FROM target) <> @ifMatch THEN 'stale'
+            WHEN @ifMatch::bigint[] IS NOT NULL AND (SELECT version FROM target) <> ALL(@ifMatch) THEN 'stale'
             WHEN NOT (SELECT stage_known FROM target) THEN 'invalid'
             ELSE 'conflict'
         END
         """, PipelineSql.Visible, PipelineSql.VisibleStages)]
     private static partial Task<(WriteOutcome, PipelineRow?, List<StageRow>)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId,
         bool isAdmin, PipelineStatus status, string? error, string? errorStage, JsonElement? errorDetails,
-        JsonElement? results, long? ifMatch, CancellationToken ct);
+        JsonElement? results, long[]? ifMatch, CancellationToken ct);
 }

@@ -16,6 +16,18 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class CreateVariant
 {
+    /// <summary>A new material variant of the base asset in the path.</summary>
+    /// <param name="VariantAssetId">The asset holding the variant's model; yours, and not the base asset.</param>
+    /// <param name="PresetId">The material preset (1..100 characters).</param>
+    /// <param name="PresetName">Its display name (1..255 characters).</param>
+    /// <param name="PresetCategory">Its category (up to 100 characters).</param>
+    /// <param name="PresetTier">Its tier (up to 50 characters).</param>
+    /// <param name="PresetColor">Its colour (up to 50 characters).</param>
+    /// <param name="StylePrompt">The texture prompt (up to 10,000 characters).</param>
+    /// <param name="Metadata">Free-form JSON object of at most 64 KiB.</param>
+    /// <param name="DisplayOrder">Its place in the gallery (higher first); default: after the others.</param>
+    /// <param name="IsActive">Whether the gallery shows it (default true).</param>
+    /// <param name="RetextureTaskId">The retexture task that makes it (up to 255 characters).</param>
     public sealed record Request(
         Guid VariantAssetId, string PresetId, string PresetName, string? PresetCategory = null, string? PresetTier = null,
         string? PresetColor = null, string? StylePrompt = null, JsonElement? Metadata = null, int? DisplayOrder = null,
@@ -37,6 +49,7 @@ public static partial class CreateVariant
         }
     }
 
+    /// <remarks>Creates a material variant of the base asset in the path from a variant asset the caller owns, and answers it with its Location and ETag. The base asset's statistics follow (database triggers).</remarks>
     public static async Task<Results<Created<Variant>, NotFound, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid baseAssetId, Request request, CurrentUser user, NpgsqlConnection db, HttpResponse response, CancellationToken ct)
     {

@@ -13,6 +13,7 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class DeleteVariant
 {
+    /// <remarks>Deletes a variant (its asset stays). With If-Match it deletes only the version the caller read (else 412). The base asset's statistics follow.</remarks>
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, CurrentUser user, NpgsqlDataSource db, HttpRequest http, CancellationToken ct)
     {
@@ -29,11 +30,11 @@ public static partial class DeleteVariant
         WITH target AS ({VariantSql.Target} FOR UPDATE
         ), written AS (
             DELETE FROM asset_variants v USING target t
-            WHERE v.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            WHERE v.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch))
             RETURNING v.id
         )
         SELECT {VariantSql.Outcome}
         """)]
     private static partial Task<WriteOutcome> DeleteAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
-        long? ifMatch, CancellationToken ct);
+        long[]? ifMatch, CancellationToken ct);
 }

@@ -9,6 +9,7 @@ namespace AssetForge.Features.Variants;
 /// <summary>GET /api/variants/{id}: one variant with its variant asset (the owner's, or any for admins).</summary>
 public static partial class GetVariant
 {
+    /// <remarks>One variant the caller may see, with its asset and ETag; If-None-Match with that ETag answers 304.</remarks>
     public static async Task<Results<Ok<Variant>, NotFound>> HandleAsync(
         Guid id, CurrentUser user, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
     {

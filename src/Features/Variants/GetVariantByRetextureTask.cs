@@ -12,6 +12,7 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class GetVariantByRetextureTask
 {
+    /// <remarks>The variant an external retexture task works on, with its asset and ETag: how a worker finds its variant when the task calls back. If several variants share the task id, the newest.</remarks>
     public static async Task<Results<Ok<Variant>, NotFound>> HandleAsync(
         string taskId, CurrentUser user, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
     {

@@ -12,6 +12,7 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class GetVariantOrder
 {
+    /// <remarks>The base asset's variant ids in gallery order, with an ETag of that order to send back as If-Match when replacing it.</remarks>
     public static async Task<Results<Ok<VariantOrder>, NotFound>> HandleAsync(
         Guid baseAssetId, CurrentUser user, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
     {

@@ -12,6 +12,7 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class GetVariantStatistics
 {
+    /// <remarks>Counts of the base asset's variants (total, completed, failed, active) and when the last was created and completed; zeros when it has none.</remarks>
     public static async Task<Results<Ok<VariantStatistics>, NotFound>> HandleAsync(
         Guid baseAssetId, CurrentUser user, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
     {

@@ -15,6 +15,7 @@ public static partial class ListAssetVariants
 {
     public const int MaxPage = 1_000_000;
 
+    /// <remarks>The base asset's variants in gallery order (displayOrder, higher first), by page number with the total, for galleries; activeOnly hides inactive ones.</remarks>
     public static async Task<Results<Ok<OffsetPage<Variant>>, NotFound, ValidationProblem>> HandleAsync(
         Guid baseAssetId, bool? activeOnly, int? page, int? limit, CurrentUser user, NpgsqlDataSource db, CancellationToken ct)
     {

@@ -14,6 +14,7 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class ListVariants
 {
+    /// <remarks>Variants of one preset and/or in some generation statuses (repeat `status`), newest first, one cursor page at a time. At least one filter is required (the per-asset gallery lists an asset's variants). Members see their own variants, admins everyone's.</remarks>
     public static async Task<Results<Ok<CursorPage<Variant>>, ValidationProblem>> HandleAsync(
         string? presetId, [PgEnumQuery<VariantStatus>] string[]? status, string? cursor, int? limit, CurrentUser user,
         NpgsqlDataSource db, CursorCodec cursors, CancellationToken ct)

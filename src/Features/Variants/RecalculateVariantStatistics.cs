@@ -12,6 +12,7 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class RecalculateVariantStatistics
 {
+    /// <remarks>Recomputes the base asset's variant statistics from its variants (triggers keep them current; this repairs them after manual SQL) and answers them.</remarks>
     public static async Task<Results<Ok<VariantStatistics>, NotFound>> HandleAsync(
         Guid baseAssetId, NpgsqlConnection db, HttpResponse response, CancellationToken ct)
     {

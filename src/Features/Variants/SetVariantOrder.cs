@@ -16,6 +16,8 @@ public static partial class SetVariantOrder
 {
     public const int MaxVariants = 1000;
 
+    /// <summary>The whole gallery order.</summary>
+    /// <param name="VariantIds">Every variant of the base asset exactly once, first shown first (at most 1000).</param>
     public sealed record Request(Guid[] VariantIds);
 
     public sealed class Validator : AbstractValidator<Request>
@@ -23,12 +25,13 @@ public static partial class SetVariantOrder
         public Validator()
         {
             RuleFor(r => r.VariantIds).Cascade(CascadeMode.Stop).NotNull()
-                .Must(ids => ids.Length <= MaxVariants).WithMessage($"'variantIds' may list at most {MaxVariants} variants.")
+                .ItemCount(0, MaxVariants).WithMessage($"'variantIds' may list at most {MaxVariants} variants.")
                 .Must(ids => ids.Distinct().Count() == ids.Length).WithMessage("'variantIds' lists a variant more than once.")
                 .Must(ids => !ids.Contains(Guid.Empty)).WithMessage("'variantIds' must not contain the empty UUID.");
         }
     }
 
+    /// <remarks>Replaces the gallery order: send every variant id of the base asset exactly once, first shown first. If-Match with the order's ETag guards against a concurrent reorder (412).</remarks>
     public static async Task<Results<Ok<VariantOrder>, NotFound, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid baseAssetId, Request request, CurrentUser user, NpgsqlDataSource db, HttpRequest http, HttpResponse response,
         CancellationToken ct)
@@ -70,7 +73,7 @@ public static partial class SetVariantOrder
             FROM unnest(@variantIds::uuid[]) WITH ORDINALITY AS w (id, position)
         ), state AS (
             SELECT EXISTS ({VariantSql.BaseAssetVisible}) AS found,
-                   (@ifMatch::bigint IS NULL OR (SELECT {VariantSql.OrderVersion} FROM current ordered) = @ifMatch) AS matched,
+                   (@ifMatch::bigint[] IS NULL OR (SELECT {VariantSql.OrderVersion} FROM current ordered) = ANY(@ifMatch)) AS matched,
                    (SELECT count(*) FROM current) = cardinality(@variantIds::uuid[])
                        AND NOT EXISTS (SELECT FROM wanted w WHERE w.id NOT IN (SELECT c.id FROM current c)) AS exact
         ), moved AS (
@@ -84,5 +87,5 @@ public static partial class SetVariantOrder
         FROM state s
         """)]
     private static partial Task<(RowsAffected Locked, Reordered Result)> ReorderAsync(NpgsqlDataSource db, Guid baseAssetId, Guid userId,
-        bool isAdmin, Guid[] variantIds, long? ifMatch, CancellationToken ct);
+        bool isAdmin, Guid[] variantIds, long[]? ifMatch, CancellationToken ct);
 }

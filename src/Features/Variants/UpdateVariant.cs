@@ -15,6 +15,12 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class UpdateVariant
 {
+    /// <summary>Changes to a variant; send at least one field, omitted ones stay.</summary>
+    /// <param name="DisplayOrder">Its place in the gallery (higher first).</param>
+    /// <param name="IsActive">Whether the gallery shows it.</param>
+    /// <param name="Metadata">Replaces its metadata: a JSON object of at most 64 KiB.</param>
+    /// <param name="StylePrompt">The texture prompt (up to 10,000 characters).</param>
+    /// <param name="RetextureTaskId">The retexture task that makes it (up to 255 characters).</param>
     public sealed record Request(
         int? DisplayOrder = null, bool? IsActive = null, JsonElement? Metadata = null, string? StylePrompt = null,
         string? RetextureTaskId = null);
@@ -32,6 +38,7 @@ public static partial class UpdateVariant
         }
     }
 
+    /// <remarks>Changes a variant's display order, visibility, metadata, style prompt or retexture task; omitted fields stay. If-Match guards against lost updates (412).</remarks>
     public static async Task<Results<Ok<Variant>, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, Request request, CurrentUser user, NpgsqlDataSource db, HttpRequest http, HttpResponse response, CancellationToken ct)
     {
@@ -57,13 +64,13 @@ public static partial class UpdateVariant
                 style_prompt = CASE WHEN @stylePrompt::text IS NULL THEN v.style_prompt ELSE nullif(@stylePrompt, '') END,
                 retexture_task_id = CASE WHEN @retextureTaskId::text IS NULL THEN v.retexture_task_id ELSE nullif(@retextureTaskId, '') END
             FROM target t
-            WHERE v.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            WHERE v.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch))
             RETURNING v.id
         )
         SELECT {VariantSql.Outcome}
         """,
         VariantSql.Visible)]
     private static partial Task<(WriteOutcome Outcome, VariantRow? Row)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
-        int? displayOrder, bool? isActive, JsonElement? metadata, string? stylePrompt, string? retextureTaskId, long? ifMatch,
+        int? displayOrder, bool? isActive, JsonElement? metadata, string? stylePrompt, string? retextureTaskId, long[]? ifMatch,
         CancellationToken ct);
 }

@@ -15,6 +15,9 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class UpdateVariantStatus
 {
+    /// <summary>A new generation status.</summary>
+    /// <param name="Status">The new status (required).</param>
+    /// <param name="Error">What went wrong (up to 10,000 characters), typically with failed.</param>
     public sealed record Request(VariantStatus? Status, string? Error = null);
 
     public sealed class Validator : AbstractValidator<Request>
@@ -26,6 +29,7 @@ public static partial class UpdateVariantStatus
         }
     }
 
+    /// <remarks>Sets the variant's generation status (and error); completing stamps completedAt. The base asset's statistics follow.</remarks>
     public static async Task<Results<Ok<Variant>, NotFound, ProblemHttpResult>> HandleAsync(
         Guid id, Request request, CurrentUser user, NpgsqlDataSource db, HttpRequest http, HttpResponse response, CancellationToken ct)
     {
@@ -51,12 +55,12 @@ public static partial class UpdateVariantStatus
                                     THEN CASE WHEN v.generation_status = 'completed' THEN v.completed_at ELSE now() END
                                END
             FROM target t
-            WHERE v.id = t.id AND (@ifMatch::bigint IS NULL OR t.version = @ifMatch)
+            WHERE v.id = t.id AND (@ifMatch::bigint[] IS NULL OR t.version = ANY(@ifMatch))
             RETURNING v.id
         )
         SELECT {VariantSql.Outcome}
         """,
         VariantSql.Visible)]
     private static partial Task<(WriteOutcome Outcome, VariantRow? Row)> UpdateAsync(NpgsqlDataSource db, Guid id, Guid userId, bool isAdmin,
-        string status, string? error, long? ifMatch, CancellationToken ct);
+        string status, string? error, long[]? ifMatch, CancellationToken ct);
 }

@@ -62,6 +62,26 @@ public sealed partial record VariantRow(
 }
 
 /// <summary>A material variant of a base asset, as the API shows it.</summary>
+/// <param name="Id">The variant's id.</param>
+/// <param name="BaseAssetId">The asset it is a variant of.</param>
+/// <param name="VariantAssetId">The asset that holds the variant's own model.</param>
+/// <param name="OwnerId">The owner of the base asset.</param>
+/// <param name="PresetId">The material preset it was made with.</param>
+/// <param name="PresetName">That preset's display name.</param>
+/// <param name="PresetCategory">The preset's category, when any.</param>
+/// <param name="PresetTier">The preset's tier, when any.</param>
+/// <param name="PresetColor">The preset's colour, when any.</param>
+/// <param name="RetextureTaskId">The retexture task that makes it, when linked (GET /api/variants/by-retexture-task/{taskId}).</param>
+/// <param name="GenerationStatus">Where its generation stands.</param>
+/// <param name="GenerationError">What went wrong, when generation failed.</param>
+/// <param name="StylePrompt">The prompt the texture was generated from.</param>
+/// <param name="Metadata">Free-form JSON object kept with it.</param>
+/// <param name="DisplayOrder">Its place in the gallery (higher first).</param>
+/// <param name="IsActive">Whether the gallery shows it.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="UpdatedAt">When it last changed.</param>
+/// <param name="CompletedAt">When generation completed; null before.</param>
+/// <param name="VariantAsset">The variant's own asset, as a gallery needs it.</param>
 public sealed record Variant(
     Guid Id, Guid BaseAssetId, Guid VariantAssetId, Guid OwnerId, string PresetId, string PresetName, string? PresetCategory,
     string? PresetTier, string? PresetColor, string? RetextureTaskId, VariantStatus GenerationStatus, string? GenerationError,
@@ -69,9 +89,14 @@ public sealed record Variant(
     DateTimeOffset? CompletedAt, VariantAsset VariantAsset);
 
 /// <summary>The variant's own asset: what a gallery needs to show and load it.</summary>
+/// <param name="Id">The asset's id.</param>
+/// <param name="Name">Its display name.</param>
+/// <param name="ThumbnailUrl">Its thumbnail URL, when rendered.</param>
+/// <param name="ModelUrl">Its model file URL, when uploaded.</param>
 public sealed record VariantAsset(Guid Id, string Name, string? ThumbnailUrl, string? ModelUrl);
 
 /// <summary>A base asset's variants in gallery order (display_order DESC): what PUT …/variants/order replaces.</summary>
+/// <param name="VariantIds">Every variant of the base asset, first shown first.</param>
 public sealed record VariantOrder(IReadOnlyList<Guid> VariantIds);
 
 /// <summary>Statements the slice's queries share, so "visible to the caller" means the same thing everywhere.</summary>

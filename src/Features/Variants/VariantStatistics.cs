@@ -23,6 +23,14 @@ public sealed partial record VariantStatisticsRow(
         LastVariantCreated, LastVariantCompleted);
 }
 
+/// <summary>Counts over a base asset's variants, kept current by database triggers.</summary>
+/// <param name="BaseAssetId">The base asset.</param>
+/// <param name="TotalVariants">How many variants it has.</param>
+/// <param name="CompletedVariants">Of those, completed.</param>
+/// <param name="FailedVariants">Of those, failed.</param>
+/// <param name="ActiveVariants">Of those, shown in the gallery.</param>
+/// <param name="LastVariantCreated">When the newest variant was created; null when none.</param>
+/// <param name="LastVariantCompleted">When a variant last completed; null when none.</param>
 public sealed record VariantStatistics(
     Guid BaseAssetId, int TotalVariants, int CompletedVariants, int FailedVariants, int ActiveVariants,
     DateTimeOffset? LastVariantCreated, DateTimeOffset? LastVariantCompleted);

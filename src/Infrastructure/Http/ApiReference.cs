@@ -37,6 +37,7 @@ public static class ApiReference
                 }
                 return Task.CompletedTask;
             })
+            .AddSchemaTransformer(ValidationSchemas.DescribeAsync)
             .AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new OpenApiInfo

@@ -32,19 +32,19 @@ public static class ETags
     }
 
     /// <summary>
-    /// The version If-Match demands, as a SQL parameter: null when the header is absent or "*",
-    /// -1 (matches no row) for a tag this API never issued.
+    /// The versions If-Match accepts, as a SQL parameter (the write applies when the row has any of them, RFC 9110
+    /// §13.1.1): null when the header is absent or names "*"; empty (matches no row) when it names only tags this API
+    /// never issued, weak ones included, since If-Match compares strongly.
     /// </summary>
-    public static long? IfMatch(HttpRequest request)
+    public static long[]? IfMatch(HttpRequest request)
     {
         var header = request.Headers.IfMatch;
         if (header.Count == 0) return null;
-        if (!EntityTagHeaderValue.TryParseList(header, out var tags) || tags.Count == 0) return -1;
-        foreach (var tag in tags)
-        {
-            if (tag.Equals(EntityTagHeaderValue.Any)) return null;
-            if (!tag.IsWeak && uint.TryParse(tag.Tag.AsSpan(1, tag.Tag.Length - 2), out var version)) return version;
-        }
-        return -1;
+        if (!EntityTagHeaderValue.TryParseList(header, out var tags) || tags.Count == 0) return [];
+        if (tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any))) return null;
+        return [.. tags
+            .Where(tag => !tag.IsWeak)
+            .Select(tag => uint.TryParse(tag.Tag.AsSpan(1, tag.Tag.Length - 2), out var version) ? (long?)version : null)
+            .OfType<long>()];
     }
 }

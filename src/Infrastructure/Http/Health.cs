@@ -6,8 +6,15 @@ using Npgsql;
 namespace AssetForge.Infrastructure.Http;
 
 /// <summary>What a health endpoint answers: the verdict and each check that ran, so a 503 says which one failed.</summary>
+/// <param name="Status">`live`/`ready` when healthy, `unhealthy` otherwise.</param>
+/// <param name="Checks">Each check that ran (none for liveness).</param>
 public sealed record HealthBody(string Status, IReadOnlyList<HealthCheckBody> Checks);
 
+/// <summary>One health check's outcome.</summary>
+/// <param name="Name">The check.</param>
+/// <param name="Status">`healthy` or `unhealthy`.</param>
+/// <param name="DurationMs">How long it took.</param>
+/// <param name="Description">Why it failed; null when healthy.</param>
 public sealed record HealthCheckBody(string Name, string Status, double DurationMs, string? Description);
 
 /// <summary>
@@ -34,8 +41,12 @@ public static partial class Health
     {
         var group = app.MapGroup("/health").WithTags("Operations").AllowAnonymous().DisableRateLimiting();
         group.MapGet("/live", () => TypedResults.Ok(new HealthBody("live", [])))
+            .WithExample(null, """{"status":"live","checks":[]}""")
+            .WithDescription("For the orchestrator's liveness probe: 200 while the process serves requests. It runs no check, so a slow database never gets the process restarted.")
             .WithName("GetLiveness").WithSummary("Liveness: the process is serving requests (no check touches the database).");
         group.MapGet("/ready", ReadyAsync)
+            .WithExample(null, """{"status":"ready","checks":[{"name":"database","status":"healthy","durationMs":1.84,"description":null},{"name":"migrations","status":"healthy","durationMs":0.92,"description":null}]}""")
+            .WithDescription("For the load balancer's readiness probe: 200 when PostgreSQL answers within 3 s and every migration of this build is applied; otherwise (or while the process drains at shutdown) a 503 problem naming the failing check.")
             .WithName("GetReadiness").WithSummary("Readiness: the database answers and all migrations are applied; a 503 problem names the failing check.");
         return app;
     }

@@ -48,7 +48,10 @@ public static class JsonSetup
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(context));
 }
 
-/// <summary>Timestamps leave as ISO 8601 UTC ("…Z", microseconds as PostgreSQL stores them); any offset is accepted in.</summary>
+/// <summary>
+/// Timestamps leave as ISO 8601 UTC with exactly six fraction digits ("2026-01-02T03:04:05.120000Z": PostgreSQL's
+/// microseconds, trailing zeros kept so every timestamp has one shape); any offset is accepted in.
+/// </summary>
 public sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -61,7 +64,7 @@ public sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
         Span<char> buffer = stackalloc char[40];
-        value.UtcDateTime.TryFormat(buffer, out var written, "yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture);
+        value.UtcDateTime.TryFormat(buffer, out var written, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
         writer.WriteStringValue(buffer[..written]);
     }
 }

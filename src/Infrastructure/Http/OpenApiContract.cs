@@ -148,7 +148,6 @@ internal static class OpenApiContract
             if (success.Value?.Content?["application/json"] is { } media) media.Example = JsonNode.Parse(example.Response);
         }
 
-        operation.Description ??= operation.Summary;
         return Task.CompletedTask;
     }
 
@@ -258,7 +257,10 @@ internal static class OpenApiContract
                 // oneOf [null, JsonElement] is satisfied twice by null (so never): JsonElement already admits null.
                 if (property is OpenApiSchema { OneOf: { Count: 2 } oneOf } && oneOf.Any(o => o is OpenApiSchemaReference { Reference.Id: "JsonElement" })
                     && oneOf.Any(o => o is OpenApiSchema { Type: JsonSchemaType.Null }))
-                    schema.Properties![name] = new OpenApiSchemaReference("JsonElement", document);
+                    schema.Properties![name] = new OpenApiSchemaReference("JsonElement", document) { Description = property.Description ?? Described(oneOf) };
+                // A nullable reference is oneOf [null, $ref]: the field's description sits on the $ref; say it on the field.
+                else if (property is OpenApiSchema { OneOf: { Count: > 0 } alternatives, Description: null } nullable)
+                    nullable.Description = Described(alternatives);
             }
         }
         foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
@@ -274,6 +276,9 @@ internal static class OpenApiContract
             };
         return Task.CompletedTask;
     }
+
+    private static string? Described(IList<IOpenApiSchema> alternatives) =>
+        alternatives.OfType<OpenApiSchemaReference>().Select(r => r.Description).FirstOrDefault(d => !string.IsNullOrEmpty(d));
 
     private static OpenApiSchema ProblemSchema() => new()
     {

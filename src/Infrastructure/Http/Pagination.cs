@@ -7,13 +7,26 @@ using Microsoft.Extensions.Options;
 namespace AssetForge.Infrastructure.Http;
 
 /// <summary>A cursor page: newest first by (created_at, id).</summary>
+/// <param name="Data">The items of this page.</param>
+/// <param name="Pagination">Where this page stands and how to get the next.</param>
 public sealed record CursorPage<T>(IReadOnlyList<T> Data, CursorPagination Pagination);
 
+/// <summary>Cursor paging state.</summary>
+/// <param name="Limit">The page size used.</param>
+/// <param name="HasMore">Whether another page follows.</param>
+/// <param name="NextCursor">Pass as `cursor` for the next page; null on the last page.</param>
 public sealed record CursorPagination(int Limit, bool HasMore, string? NextCursor);
 
 /// <summary>An offset page with the total, for galleries.</summary>
+/// <param name="Data">The items of this page.</param>
+/// <param name="Pagination">Where this page stands among all.</param>
 public sealed record OffsetPage<T>(IReadOnlyList<T> Data, OffsetPagination Pagination);
 
+/// <summary>Offset paging state.</summary>
+/// <param name="Limit">The page size used.</param>
+/// <param name="Page">This page's number (from 1).</param>
+/// <param name="Total">How many items there are in all.</param>
+/// <param name="HasMore">Whether a later page has items.</param>
 public sealed record OffsetPagination(int Limit, int Page, long Total, bool HasMore);
 
 /// <summary>The position after the last row of a page: its created_at and id (the tie-breaker).</summary>

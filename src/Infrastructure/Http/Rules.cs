@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FluentValidation;
+using FluentValidation.Validators;
 
 namespace AssetForge.Infrastructure.Http;
 
@@ -35,4 +36,31 @@ public static class Rules
     /// <summary>Absent, or any JSON value of at most <see cref="MaxJsonBytes"/>.</summary>
     public static IRuleBuilderOptions<T, JsonElement?> SmallJson<T>(this IRuleBuilder<T, JsonElement?> rule) =>
         rule.Must(value => value is not { } v || IsSmall(v, MaxJsonBytes)).WithMessage("'{PropertyName}' must be at most 64 KB of JSON.");
+
+    /// <summary>Between <paramref name="min"/> and <paramref name="max"/> items (absent passes): the document states it as minItems/maxItems.</summary>
+    public static IRuleBuilderOptions<T, TCollection> ItemCount<T, TCollection>(this IRuleBuilder<T, TCollection> rule, int min, int max)
+        where TCollection : System.Collections.ICollection? =>
+        rule.SetValidator(new ItemCountValidator<T, TCollection>(min, max));
+}
+
+/// <summary>A count bound the OpenAPI document can state (FluentValidation has no collection-count rule of its own).</summary>
+public interface IItemCountValidator
+{
+    int Min { get; }
+
+    int Max { get; }
+}
+
+public sealed class ItemCountValidator<T, TCollection>(int min, int max) : PropertyValidator<T, TCollection>, IItemCountValidator
+    where TCollection : System.Collections.ICollection?
+{
+    public int Min => min;
+
+    public int Max => max;
+
+    public override string Name => "ItemCountValidator";
+
+    public override bool IsValid(ValidationContext<T> context, TCollection value) => value is null || (value.Count >= min && value.Count <= max);
+
+    protected override string GetDefaultMessageTemplate(string errorCode) => $"'{{PropertyName}}' must have between {min} and {max} items.";
 }

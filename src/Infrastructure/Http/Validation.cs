@@ -13,6 +13,9 @@ public interface IRequestValidator
 {
     Type RequestType { get; }
 
+    /// <summary>The validator's rules, for the OpenAPI document to state their bounds.</summary>
+    IValidatorDescriptor Descriptor { get; }
+
     /// <summary>The errors keyed by camelCase JSON path ("stages[1].name"), or null when the request is valid.</summary>
     ValueTask<Dictionary<string, string[]>?> ValidateAsync(object request, CancellationToken ct);
 }
@@ -20,6 +23,8 @@ public interface IRequestValidator
 internal sealed class RequestValidator<T>(IValidator<T> validator) : IRequestValidator
 {
     public Type RequestType => typeof(T);
+
+    public IValidatorDescriptor Descriptor { get; } = validator.CreateDescriptor();
 
     public async ValueTask<Dictionary<string, string[]>?> ValidateAsync(object request, CancellationToken ct)
     {

@@ -88,6 +88,11 @@ public sealed partial class ContractDocument
 {
     private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
+    // docs/CONTRACT.md: a timestamp is UTC with exactly six fraction digits. RFC 3339's date-time admits far more, so
+    // the contract's own shape replaces it for every date-time field of every answer the suite receives.
+    static ContractDocument() =>
+        FormatRegistry.Global.Register(new RegexFormat("date-time", @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"));
+
     private readonly OpenApiDocument _document;
     private readonly JsonObject _components;
     private readonly List<(Regex Pattern, int Literals, IOpenApiPathItem Item)> _paths;
@@ -109,6 +114,19 @@ public sealed partial class ContractDocument
             throw new ContractViolationException("The served OpenAPI document does not parse: " +
                                                  string.Join("; ", read.Diagnostic?.Errors.Select(e => e.ToString()) ?? []));
         return new ContractDocument(read.Document, JsonNode.Parse(json)!.AsObject());
+    }
+
+    /// <summary>The document as served.</summary>
+    public OpenApiDocument Document => _document;
+
+    /// <summary>Why <paramref name="instance"/> does not match <paramref name="schema"/> (empty when it does).</summary>
+    public List<string> Mismatches(IOpenApiSchema schema, JsonNode? instance)
+    {
+        var results = SchemaOf(schema).Evaluate(JsonSerializer.SerializeToElement(instance), Evaluation);
+        return results.IsValid
+            ? []
+            : (results.Details ?? []).Prepend(results).Where(d => d.Errors is { Count: > 0 })
+                .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")).Distinct().Take(8).ToList();
     }
 
     /// <summary>Every way the response disagrees with the document (empty when it conforms).</summary>

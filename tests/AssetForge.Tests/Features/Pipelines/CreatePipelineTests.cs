@@ -59,7 +59,7 @@ public sealed class CreatePipelineTests(ApiFactory factory) : IClassFixture<ApiF
     {
         var user = await factory.SignInAsync();
         var created = await PipelineKit.CreateAsync(user, extra: ""","expiresAt":"2099-01-02T03:04:05+02:00" """);
-        Assert.Equal("2099-01-02T01:04:05Z", created.Body.GetProperty("expiresAt").GetString());
+        Assert.Equal("2099-01-02T01:04:05.000000Z", created.Body.GetProperty("expiresAt").GetString());
         Assert.Equal(new DateTime(2099, 1, 2, 1, 4, 5, DateTimeKind.Utc), await factory.Db.ScalarAsync<DateTime>(
             "SELECT expires_at FROM generation_pipelines WHERE id = $1", created.Id));
     }

@@ -312,15 +312,15 @@ public sealed class PipelineEventsTests(EventsFactory factory) : IClassFixture<E
         var page = await all.ExpectAsync("snapshot");
         var list = await (await user.Client.GetAsync("/api/pipelines")).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(list.GetRawText(), page.Json.GetRawText());
-        await processing.ExpectAsync("snapshot");
+        var processingPage = await processing.ExpectAsync("snapshot");
 
         await stranger.PatchAsync($"/api/pipelines/{other.Id}/progress", """{"progress":5}""");
         await user.PatchAsync($"/api/pipelines/{mine.Id}/progress", """{"progress":6}""");
-        var update = await all.ExpectAsync("update"); // the stranger's change never comes first: it never comes
+        var update = await ExpectNewsAsync(all, page); // the stranger's change never comes first: it never comes
         Assert.Equal(mine.Id, update.Json.GetProperty("id").GetGuid());
         Assert.Equal(6, update.Json.GetProperty("progress").GetInt32());
         Assert.False(update.Json.TryGetProperty("stages", out _));
-        await processing.ExpectAsync("update");
+        await ExpectNewsAsync(processing, processingPage);
 
         // Leaving the filtered status is announced once (so a dashboard can drop it); later changes are not.
         await user.PatchAsync($"/api/pipelines/{mine.Id}/status", """{"status":"completed"}""");
@@ -332,6 +332,17 @@ public sealed class PipelineEventsTests(EventsFactory factory) : IClassFixture<E
         Assert.Equal(mine.Id, (await all.ExpectAsync("deleted")).Json.GetProperty("id").GetGuid());
         var quiet = await processing.NextBlockAsync(TimeSpan.FromSeconds(3));
         Assert.Null(quiet!.Data); // the initializing pipeline and the completed one's deletion are outside its filter
+    }
+
+    /// <summary>
+    /// The next list update that is news: the set-up's own last change (made just before the stream opened) may arrive
+    /// once more, restating an item of the snapshot, as the contract allows.
+    /// </summary>
+    private static async Task<Sse> ExpectNewsAsync(EventStream stream, Sse snapshot)
+    {
+        var shown = snapshot.Json.GetProperty("data").EnumerateArray().Select(i => i.GetRawText()).ToHashSet();
+        var update = await stream.ExpectAsync("update");
+        return shown.Contains(update.Json.GetRawText()) ? await stream.ExpectAsync("update") : update;
     }
 
     [Fact]
