@@ -9,6 +9,9 @@ public static class Logging
     public static WebApplicationBuilder AddAssetForgeLogging(this WebApplicationBuilder builder)
     {
         var format = builder.Configuration["Logging:Format"] ?? (builder.Environment.IsDevelopment() ? "text" : "json");
+        // Logging is set up before any options exist, so this one key is checked here, by the same rule.
+        if (!format.Equals("json", StringComparison.OrdinalIgnoreCase) && !format.Equals("text", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"Logging:Format must be json or text, not '{format}'.");
         builder.Logging.ClearProviders();
         // The health service logs every unhealthy probe as an Error (every few seconds per probe during an outage);
         // the 503's body names the failing check and DatabaseOutage logs the outage once.

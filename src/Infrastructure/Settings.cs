@@ -74,6 +74,69 @@ public sealed class ForwardedHeadersSettings
     public string[] KnownNetworks { get; set; } = [];
 }
 
+/// <summary>The Database section's own keys (the connection string is ConnectionStrings:AssetForge).</summary>
+public sealed class DatabaseSettings
+{
+    public const string Section = "Database";
+
+    /// <summary>How long start-up (and `migrate`) waits for the database before exiting 1; 0 tries once.</summary>
+    [Range(0, 3_600)]
+    public int StartupTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Retry-After of the 503/504 answered while the database is away or slow.</summary>
+    [Range(1, 3_600)]
+    public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>Statements slower than this are logged and counted; 0 turns the slow-query log off.</summary>
+    [Range(0, 3_600_000)]
+    public int SlowQueryMilliseconds { get; set; } = 500;
+
+    public TimeSpan StartupTimeout => TimeSpan.FromSeconds(StartupTimeoutSeconds);
+
+    public TimeSpan SlowQuery => TimeSpan.FromMilliseconds(SlowQueryMilliseconds);
+}
+
+/// <summary>The Idempotency section: how long a key's answer is kept, and the job that removes expired keys.</summary>
+public sealed class IdempotencySettings
+{
+    public const string Section = "Idempotency";
+
+    [Range(1, 8_760)]
+    public int RetentionHours { get; set; } = 24;
+
+    [Range(1, 604_800)]
+    public int JobIntervalSeconds { get; set; } = 600;
+
+    [Range(1, 1_000_000)]
+    public int JobBatchSize { get; set; } = 5_000;
+
+    public TimeSpan Interval => TimeSpan.FromSeconds(JobIntervalSeconds);
+}
+
+/// <summary>The Shutdown section: how long a stopping instance keeps serving with Connection: close; 0 stops at once.</summary>
+public sealed class ShutdownSettings
+{
+    public const string Section = "Shutdown";
+
+    [Range(0, 300)]
+    public int DrainSeconds { get; set; } = 5;
+
+    public TimeSpan Drain => TimeSpan.FromSeconds(DrainSeconds);
+}
+
+/// <summary>
+/// The Telemetry section: Enabled=false leaves OpenTelemetry out (read while the services are registered, so it is
+/// bound there too); RecordSqlText puts each statement's SQL in its span.
+/// </summary>
+public sealed class TelemetrySettings
+{
+    public const string Section = "Telemetry";
+
+    public bool Enabled { get; set; } = true;
+
+    public bool RecordSqlText { get; set; }
+}
+
 /// <summary>
 /// Runs a generated [OptionsValidator] and names each failure by its configuration key: the generated messages
 /// name the member only ("RetentionDays: The field … must be between 1 and 36500."), this prefixes the section.
@@ -92,6 +155,15 @@ public sealed partial class ApiSettingsValidator : IValidateOptions<ApiSettings>
 
 [OptionsValidator]
 public sealed partial class AuthenticationSettingsValidator : IValidateOptions<AuthenticationSettings>;
+
+[OptionsValidator]
+public sealed partial class DatabaseSettingsValidator : IValidateOptions<DatabaseSettings>;
+
+[OptionsValidator]
+public sealed partial class IdempotencySettingsValidator : IValidateOptions<IdempotencySettings>;
+
+[OptionsValidator]
+public sealed partial class ShutdownSettingsValidator : IValidateOptions<ShutdownSettings>;
 
 /// <summary>Rules that need code: budgets and addresses, each failure named by its key.</summary>
 public sealed class SectionValidator : IValidateOptions<RateLimitSettings>, IValidateOptions<CorsSettings>, IValidateOptions<ForwardedHeadersSettings>
@@ -137,9 +209,17 @@ public static class SettingsRegistration
         services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.Section).ValidateOnStart();
         services.AddOptions<CorsSettings>().BindConfiguration(CorsSettings.Section).ValidateOnStart();
         services.AddOptions<ForwardedHeadersSettings>().BindConfiguration(ForwardedHeadersSettings.Section).ValidateOnStart();
+        services.AddOptions<DatabaseSettings>().BindConfiguration(DatabaseSettings.Section).ValidateOnStart();
+        services.AddOptions<IdempotencySettings>().BindConfiguration(IdempotencySettings.Section).ValidateOnStart();
+        services.AddOptions<ShutdownSettings>().BindConfiguration(ShutdownSettings.Section).ValidateOnStart();
+        services.AddOptions<TelemetrySettings>().BindConfiguration(TelemetrySettings.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiSettings>>(new KeyedValidator<ApiSettings>(ApiSettings.Section, new ApiSettingsValidator()));
         services.AddSingleton<IValidateOptions<AuthenticationSettings>>(
             new KeyedValidator<AuthenticationSettings>(AuthenticationSettings.Section, new AuthenticationSettingsValidator()));
+        services.AddSingleton<IValidateOptions<DatabaseSettings>>(new KeyedValidator<DatabaseSettings>(DatabaseSettings.Section, new DatabaseSettingsValidator()));
+        services.AddSingleton<IValidateOptions<IdempotencySettings>>(
+            new KeyedValidator<IdempotencySettings>(IdempotencySettings.Section, new IdempotencySettingsValidator()));
+        services.AddSingleton<IValidateOptions<ShutdownSettings>>(new KeyedValidator<ShutdownSettings>(ShutdownSettings.Section, new ShutdownSettingsValidator()));
         services.AddSingleton<IValidateOptions<RateLimitSettings>, SectionValidator>();
         services.AddSingleton<IValidateOptions<CorsSettings>, SectionValidator>();
         services.AddSingleton<IValidateOptions<ForwardedHeadersSettings>, SectionValidator>();

@@ -19,7 +19,7 @@ public static partial class ListAggregations
     public static async Task<Results<Ok<CursorPage<ErrorAggregation>>, ValidationProblem>> HandleAsync(
         NpgsqlDataSource db, CursorCodec cursors, TimeProvider clock, DateTimeOffset? from, DateTimeOffset? to, string? endpoint,
         [FromQuery, PgEnumQuery<ErrorSeverity>] string[]? severity, [FromQuery, PgEnumQuery<ErrorCategory>] string[]? category,
-        string? externalService, int? statusCode, string? cursor, int? limit, CancellationToken ct)
+        string? externalService, int? statusCode, string? cursor, [PageLimit] int? limit, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrEmpty(endpoint)) endpoint = null;

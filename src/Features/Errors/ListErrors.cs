@@ -14,11 +14,14 @@ namespace AssetForge.Features.Errors;
 /// </summary>
 public static partial class ListErrors
 {
+    private const int MaxEndpoint = 512;
+    private static readonly TextLengthAttribute EndpointLength = new(0, MaxEndpoint);
+
     /// <remarks>Members see the errors they reported; admins everyone's (or one userId's). Newest first, by cursor, filtered by severity and category (repeatable), endpoint, resolved and period. Items are summaries: GET /api/errors/{id} has the rest.</remarks>
     public static async Task<Results<Ok<CursorPage<ApiErrorSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         CurrentUser user, NpgsqlDataSource db, CursorCodec cursors, [FromQuery, PgEnumQuery<ErrorSeverity>] string[]? severity,
-        [FromQuery, PgEnumQuery<ErrorCategory>] string[]? category, string? endpoint, bool? resolved, Guid? userId,
-        DateTimeOffset? from, DateTimeOffset? to, string? cursor, int? limit, CancellationToken ct)
+        [FromQuery, PgEnumQuery<ErrorCategory>] string[]? category, [TextLength(0, MaxEndpoint)] string? endpoint, bool? resolved,
+        Guid? userId, DateTimeOffset? from, DateTimeOffset? to, string? cursor, [PageLimit] int? limit, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrEmpty(endpoint)) endpoint = null;
@@ -26,7 +29,7 @@ public static partial class ListErrors
         var categories = PgEnumLabels<ErrorCategory>.Parse(category, "category", errors);
         var pageSize = Paging.Limit(limit, errors);
         if (from >= to) errors.Add("to", "'to' must be after 'from'.");
-        if (endpoint is { Length: > 512 }) errors.Add("endpoint", "'endpoint' must be 512 characters or fewer.");
+        EndpointLength.Check(endpoint, "endpoint", errors);
         if (userId is { } other && !user.MayAccess(other))
             return Problems.Status(StatusCodes.Status403Forbidden, "Only admins may list another user's errors.");
 

@@ -15,7 +15,7 @@ public static partial class ListExpiredPipelines
     private static readonly Keyset Start = new(DateTimeOffset.MinValue, Guid.Empty);
 
     /// <remarks>Admin only. Pipelines still initializing or processing whose expiresAt has passed, most overdue first, by cursor: what the maintenance job will mark failed next.</remarks>
-    public static async Task<Results<Ok<CursorPage<PipelineSummary>>, ValidationProblem>> HandleAsync(string? cursor, int? limit,
+    public static async Task<Results<Ok<CursorPage<PipelineSummary>>, ValidationProblem>> HandleAsync(string? cursor, [PageLimit] int? limit,
         NpgsqlDataSource db, CursorCodec codec, CancellationToken ct)
     {
         var errors = new FieldErrors();

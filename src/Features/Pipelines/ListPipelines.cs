@@ -19,7 +19,7 @@ public static partial class ListPipelines
 
     /// <remarks>The caller's pipelines (admins: everyone's, or one userId's), newest first, one cursor page at a time, optionally only some statuses (repeat `status`). Items carry no stages: GET /api/pipelines/{id} has them.</remarks>
     public static async Task<Results<Ok<CursorPage<PipelineSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        [PgEnumQuery<PipelineStatus>] string[]? status, Guid? userId, string? cursor, int? limit, CurrentUser user,
+        [PgEnumQuery<PipelineStatus>] string[]? status, Guid? userId, string? cursor, [PageLimit] int? limit, CurrentUser user,
         NpgsqlDataSource db, CursorCodec codec, CancellationToken ct)
     {
         var errors = new FieldErrors();

@@ -11,35 +11,6 @@ using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace AssetForge.Features.Pipelines;
 
-/// <summary>
-/// Settings of the pipeline event streams (Pipelines:Events:*): HeartbeatSeconds (15) between comment heartbeats,
-/// RetryMilliseconds (3000) sent as the `retry:` hint, MaxStreamsPerUser (20) and MaxStreams (10,000) open streams
-/// per caller and per process, RetryAfterSeconds (5) in the 429 beyond them, ReadConcurrency (4) pipelines read at
-/// once after a burst of changes.
-/// </summary>
-public sealed class PipelineEventSettings(IConfiguration configuration)
-{
-    private const string Section = "Pipelines:Events:";
-
-    public TimeSpan Heartbeat { get; } = TimeSpan.FromSeconds(Positive(configuration, "HeartbeatSeconds", 15.0));
-
-    public TimeSpan Retry { get; } = TimeSpan.FromMilliseconds(Positive(configuration, "RetryMilliseconds", 3000.0));
-
-    public int MaxStreamsPerUser { get; } = (int)Positive(configuration, "MaxStreamsPerUser", 20);
-
-    public int MaxStreams { get; } = (int)Positive(configuration, "MaxStreams", 10_000);
-
-    public int RetryAfterSeconds { get; } = (int)Positive(configuration, "RetryAfterSeconds", 5);
-
-    public int ReadConcurrency { get; } = (int)Positive(configuration, "ReadConcurrency", 4);
-
-    private static double Positive(IConfiguration configuration, string key, double fallback)
-    {
-        var value = configuration.GetValue(Section + key, fallback);
-        return value > 0 ? value : throw new InvalidOperationException($"{Section}{key} must be a positive number, not {value}.");
-    }
-}
-
 /// <summary>One server-sent event, its data already JSON: a change is serialized once, however many streams send it.</summary>
 public sealed record PipelineEvent(string Type, uint? Version, byte[] Data, bool Final = false)
 {
@@ -80,12 +51,12 @@ public sealed partial class PipelineEventHub : BackgroundService
     private int _connections;
     private readonly IDisposable _gauge;
 
-    public PipelineEventHub(NpgsqlDataSource db, IConfiguration configuration, PipelineEventSettings settings,
+    public PipelineEventHub(NpgsqlDataSource db, IConfiguration configuration, IOptions<PipelineEventSettings> settings,
         IOptions<HttpJsonOptions> json, ILogger<PipelineEventHub> logger)
     {
         _db = db;
         _configuration = configuration;
-        _settings = settings;
+        _settings = settings.Value;
         _logger = logger;
         var options = json.Value.SerializerOptions;
         _pipelineJson = options.GetTypeInfo(typeof(Pipeline));

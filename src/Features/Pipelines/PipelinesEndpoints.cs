@@ -22,7 +22,9 @@ public static class PipelinesEndpoints
             new KeyedValidator<PipelinesSettings>(PipelinesSettings.Section, new PipelinesSettingsValidator()));
         services.AddSingleton<ExpirePipelines.Job>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpirePipelines.Job>());
-        services.AddSingleton<PipelineEventSettings>();
+        services.AddOptions<PipelineEventSettings>().BindConfiguration(PipelineEventSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PipelineEventSettings>>(
+            new KeyedValidator<PipelineEventSettings>(PipelineEventSettings.Section, new PipelineEventSettingsValidator()));
         services.AddSingleton<PipelineEventHub>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineEventHub>());
         services.AddSingleton<PipelineRetention.Job>();

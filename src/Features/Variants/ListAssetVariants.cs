@@ -13,16 +13,13 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class ListAssetVariants
 {
-    public const int MaxPage = 1_000_000;
-
     /// <remarks>The base asset's variants in gallery order (displayOrder, higher first), by page number with the total, for galleries; activeOnly hides inactive ones.</remarks>
     public static async Task<Results<Ok<OffsetPage<Variant>>, NotFound, ValidationProblem>> HandleAsync(
-        Guid baseAssetId, bool? activeOnly, int? page, int? limit, CurrentUser user, NpgsqlDataSource db, CancellationToken ct)
+        Guid baseAssetId, bool? activeOnly, [PageNumber] int? page, [PageLimit] int? limit, CurrentUser user, NpgsqlDataSource db, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var size = Paging.Limit(limit, errors);
-        var number = page ?? 1;
-        if (number is < 1 or > MaxPage) errors.Add("page", $"page must be between 1 and {MaxPage}.");
+        var number = Paging.Page(page, errors);
         if (errors.Problem is { } problem) return problem;
 
         var offset = (long)(number - 1) * size;

@@ -14,14 +14,17 @@ namespace AssetForge.Features.Variants;
 /// </summary>
 public static partial class ListVariants
 {
+    private const int MaxPresetId = 100;
+    private static readonly TextLengthAttribute PresetIdLength = new(1, MaxPresetId);
+
     /// <remarks>Variants of one preset and/or in some generation statuses (repeat `status`), newest first, one cursor page at a time. At least one filter is required (the per-asset gallery lists an asset's variants). Members see their own variants, admins everyone's.</remarks>
     public static async Task<Results<Ok<CursorPage<Variant>>, ValidationProblem>> HandleAsync(
-        string? presetId, [PgEnumQuery<VariantStatus>] string[]? status, string? cursor, int? limit, CurrentUser user,
-        NpgsqlDataSource db, CursorCodec cursors, CancellationToken ct)
+        [TextLength(1, MaxPresetId)] string? presetId, [PgEnumQuery<VariantStatus>] string[]? status, string? cursor,
+        [PageLimit] int? limit, CurrentUser user, NpgsqlDataSource db, CursorCodec cursors, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var size = Paging.Limit(limit, errors);
-        if (presetId is { Length: 0 or > 100 }) errors.Add("presetId", "presetId must be 1 to 100 characters.");
+        PresetIdLength.Check(presetId, "presetId", errors);
         var statuses = PgEnumLabels<VariantStatus>.Parse(status, "status", errors)?.Select(s => s.Label()).ToArray();
         if (presetId is null && status is null or { Length: 0 })
             errors.Add("presetId", "Give presetId, status or both (to list one asset's variants use its gallery).");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AssetForge.Infrastructure.Data;
@@ -24,10 +25,9 @@ public static class Database
         services.AddNpgsqlSlimDataSource(string.Empty, static (sp, builder) =>
         {
             var csb = builder.ConnectionStringBuilder;
-            var configuration = sp.GetRequiredService<IConfiguration>();
-            csb.ConnectionString = GetConnectionString(configuration);
+            csb.ConnectionString = GetConnectionString(sp.GetRequiredService<IConfiguration>());
             Configure(builder);
-            Telemetry.TelemetrySetup.ConfigureTracing(builder, configuration);
+            Telemetry.TelemetrySetup.ConfigureTracing(builder, sp.GetRequiredService<IOptions<TelemetrySettings>>().Value);
         });
         services.AddSingleton<DatabaseOutage>();
         // One connection per request for the endpoints marked .Idempotent(): their filter opens it (and, with an

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AssetForge.Infrastructure.Data;
@@ -12,14 +13,15 @@ public enum OutageKind { Unavailable, TimedOut }
 /// and starts a probe that logs one Warning when the database answers again; failures in between log nothing, so an
 /// outage costs two log lines instead of a stack trace per request.
 /// </summary>
-public sealed partial class DatabaseOutage(NpgsqlDataSource db, IConfiguration configuration, ILogger<DatabaseOutage> logger, IHostApplicationLifetime lifetime)
+public sealed partial class DatabaseOutage(NpgsqlDataSource db, IOptions<DatabaseSettings> settings, ILogger<DatabaseOutage> logger,
+    IHostApplicationLifetime lifetime)
 {
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(1);
     private int _down;
     private DateTimeOffset _since;
 
     /// <summary>Retry-After for a 503/504 (Database:RetryAfterSeconds, default 2).</summary>
-    public int RetryAfterSeconds => Math.Max(1, configuration.GetValue("Database:RetryAfterSeconds", 2));
+    public int RetryAfterSeconds { get; } = settings.Value.RetryAfterSeconds;
 
     public bool IsDown => Volatile.Read(ref _down) == 1;
 

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using EvolveDb;
 using EvolveDb.Dialect;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AssetForge.Infrastructure.Data;
@@ -81,13 +82,16 @@ public sealed class MigrationException(string message, Exception inner) : Except
 /// </summary>
 public static partial class MigrationStartup
 {
-    public const int DefaultStartupTimeoutSeconds = 60;
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>Waits for the database and applies migrations; logs why and returns false when it cannot.</summary>
     public static async Task<bool> MigrateDatabaseAsync(this WebApplication app)
     {
+        // Every section's settings are checked before the database is touched: ValidateOnStart alone would run only
+        // when the host starts, after migrating. A bad value throws, naming its key.
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+        var limit = app.Services.GetRequiredService<IOptions<DatabaseSettings>>().Value.StartupTimeout;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AssetForge.Startup");
         var stopping = app.Lifetime.ApplicationStopping;
         string connectionString;
@@ -102,7 +106,6 @@ public static partial class MigrationStartup
         }
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         var host = $"{csb.Host}:{csb.Port}/{csb.Database}";
-        var limit = TimeSpan.FromSeconds(Math.Max(0, app.Configuration.GetValue("Database:StartupTimeoutSeconds", DefaultStartupTimeoutSeconds)));
 
         if (await WaitForDatabaseAsync(connectionString, host, limit, logger, stopping) is { } failure)
         {

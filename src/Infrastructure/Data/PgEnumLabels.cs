@@ -42,12 +42,15 @@ public static class PgEnumLabels<TEnum> where TEnum : struct, Enum
 
 /// <summary>
 /// A repeatable query filter bound as text and parsed by <see cref="PgEnumLabels{TEnum}.Parse"/> (the binder only
-/// knows C# enum names): tells the OpenAPI document its values are the [PgEnum]'s labels.
+/// knows C# enum names): tells the OpenAPI document its values are the [PgEnum]'s labels, and judges them when
+/// another value failed to bind.
 /// </summary>
 [AttributeUsage(AttributeTargets.Parameter)]
-public sealed class PgEnumQueryAttribute<TEnum> : Attribute, ILabelledQuery where TEnum : struct, Enum
+public sealed class PgEnumQueryAttribute<TEnum> : Attribute, ILabelledQuery, IQueryRule where TEnum : struct, Enum
 {
     public IReadOnlyCollection<string> Labels => PgEnumLabels<TEnum>.All;
+
+    public void Check(string name, string[] values, FieldErrors errors) => PgEnumLabels<TEnum>.Parse(values, name, errors);
 }
 
 public interface ILabelledQuery

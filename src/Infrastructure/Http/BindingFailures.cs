@@ -20,23 +20,41 @@ internal static class BindingFailures
         if (parameters is null) return null;
         var routeValues = handled?.RouteValues ?? http.Request.RouteValues;
         Dictionary<string, string[]>? errors = null;
+        var bound = new List<(IParameterBindingMetadata Parameter, string[] Values)>();
         foreach (var parameter in parameters)
         {
-            if (!parameter.HasTryParse) continue;
+            string[] values = routeValues.TryGetValue(parameter.Name, out var routeValue) && routeValue is string s
+                ? [s]
+                : Array.ConvertAll(http.Request.Query[parameter.Name].ToArray(), v => v ?? "");
+            if (!parameter.HasTryParse)
+            {
+                bound.Add((parameter, values));
+                continue;
+            }
             var type = Nullable.GetUnderlyingType(parameter.ParameterInfo.ParameterType) ?? parameter.ParameterInfo.ParameterType;
             var element = type.IsArray ? type.GetElementType()! : type;
-            var values = routeValues.TryGetValue(parameter.Name, out var routeValue) && routeValue is string s
-                ? [s]
-                : http.Request.Query[parameter.Name].ToArray();
             string[] messages = values.All(string.IsNullOrEmpty)
                 ? parameter.IsOptional ? [] : ["Required."]
                 : values.Where(value => !string.IsNullOrEmpty(value) && !Parses(element, value))
                     .Select(value => $"'{value}' is not a valid {Describe(element)}.")
                     .ToArray();
-            if (messages.Length == 0) continue;
+            if (messages.Length == 0)
+            {
+                bound.Add((parameter, values));
+                continue;
+            }
             errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
             errors[parameter.Name] = messages;
         }
+        if (errors is null) return null;
+
+        // The handler will not run, so the values that did bind are judged here by their own rules (range, labels,
+        // length), which the handler states through the same code: one 400 names every bad value of the request.
+        var ruled = new FieldErrors();
+        foreach (var (parameter, values) in bound)
+            foreach (var rule in parameter.ParameterInfo.GetCustomAttributes(false).OfType<IQueryRule>())
+                rule.Check(parameter.Name, values, ruled);
+        foreach (var (field, messages) in ruled.All) errors[field] = messages;
         return errors;
     }
 

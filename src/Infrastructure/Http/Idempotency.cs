@@ -26,7 +26,7 @@ public sealed partial record IdempotencyClaim(bool Locked, byte[]? Fingerprint, 
 /// nothing (its transaction is rolled back), so it may be retried with the same key. Without a key a request runs
 /// as before, on the same (scoped, opened) connection.
 /// </summary>
-public sealed partial class IdempotencyFilter(IdempotencySettings settings) : IEndpointFilter
+public sealed partial class IdempotencyFilter(IOptions<IdempotencySettings> options) : IEndpointFilter
 {
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
@@ -92,7 +92,7 @@ public sealed partial class IdempotencyFilter(IdempotencySettings settings) : IE
         {
             await StoreAsync(connection, caller, key, http.Request.Method, path, fingerprint, (short)response.StatusCode,
                 NullIfEmpty(response.Headers.Location), NullIfEmpty(response.Headers.ETag), response.ContentType, body,
-                settings.RetentionHours, ct);
+                options.Value.RetentionHours, ct);
             // Once the effect is in, finish committing even if the client has gone: its retry will find the answer.
             await transaction.CommitAsync(CancellationToken.None);
         }
@@ -164,16 +164,6 @@ public sealed partial class IdempotencyFilter(IdempotencySettings settings) : IE
         CancellationToken ct);
 }
 
-/// <summary>Idempotency:RetentionHours (default 24): how long a key's answer is kept for replays.</summary>
-public sealed class IdempotencySettings(IConfiguration configuration)
-{
-    public int RetentionHours { get; } = Math.Max(1, configuration.GetValue("Idempotency:RetentionHours", 24));
-
-    public TimeSpan Interval { get; } = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Idempotency:JobIntervalSeconds", 600)));
-
-    public int BatchSize { get; } = Math.Max(1, configuration.GetValue("Idempotency:JobBatchSize", 5000));
-}
-
 /// <summary>Marks an endpoint whose requests may carry an Idempotency-Key (so its body is buffered for the fingerprint).</summary>
 public sealed class IdempotentEndpoint;
 
@@ -181,7 +171,6 @@ public static class IdempotencyExtensions
 {
     public static IServiceCollection AddAssetForgeIdempotency(this IServiceCollection services)
     {
-        services.AddSingleton<IdempotencySettings>();
         services.AddSingleton<IdempotencyKeyRetentionJob>();
         services.AddHostedService(sp => sp.GetRequiredService<IdempotencyKeyRetentionJob>());
         return services;
@@ -232,19 +221,21 @@ public static class IdempotencyExtensions
 }
 
 /// <summary>Removes expired idempotency keys every Idempotency:JobIntervalSeconds, in batches.</summary>
-public sealed partial class IdempotencyKeyRetentionJob(NpgsqlDataSource db, IOptions<JobSettings> jobs, IdempotencySettings settings,
+public sealed partial class IdempotencyKeyRetentionJob(NpgsqlDataSource db, IOptions<JobSettings> jobs, IOptions<IdempotencySettings> options,
     ILogger<IdempotencyKeyRetentionJob> logger) : Jobs.RecurringJob(db, jobs, logger)
 {
+    private readonly IdempotencySettings _settings = options.Value;
+
     protected override string Name => "idempotency.retention";
 
-    protected override TimeSpan Interval => settings.Interval;
+    protected override TimeSpan Interval => _settings.Interval;
 
     protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         long total = 0;
         int deleted;
-        do total += deleted = await DeleteExpiredAsync(connection, settings.BatchSize, ct);
-        while (deleted == settings.BatchSize);
+        do total += deleted = await DeleteExpiredAsync(connection, _settings.JobBatchSize, ct);
+        while (deleted == _settings.JobBatchSize);
         if (total > 0) LogDeleted(logger, total);
         return total;
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
@@ -36,6 +37,7 @@ public static class Paging
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
+    public const int MaxPage = 1_000_000;
 
     /// <summary>The page size asked for (default 20); one outside 1..100 is added to <paramref name="errors"/>.</summary>
     public static int Limit(int? requested, FieldErrors errors)
@@ -46,6 +48,15 @@ public static class Paging
         return DefaultLimit;
     }
 
+    /// <summary>The offset page asked for (default 1); one outside 1..1,000,000 is added to <paramref name="errors"/>.</summary>
+    public static int Page(int? requested, FieldErrors errors)
+    {
+        var page = requested ?? 1;
+        if (page is >= 1 and <= MaxPage) return page;
+        errors.Add("page", $"page must be between 1 and {MaxPage}.");
+        return 1;
+    }
+
     /// <summary>Builds a page from rows fetched with LIMIT limit + 1: the extra row only says there is more.</summary>
     public static CursorPage<T> ToCursorPage<TRow, T>(List<TRow> rows, int limit, Func<TRow, T> map, Func<TRow, Keyset> key,
         CursorCodec codec, string scope)
@@ -54,6 +65,28 @@ public static class Paging
         if (hasMore) rows.RemoveAt(rows.Count - 1);
         var next = hasMore ? codec.Encode(key(rows[^1]), scope) : null;
         return new CursorPage<T>(rows.ConvertAll(r => map(r)), new CursorPagination(limit, hasMore, next));
+    }
+}
+
+/// <summary>A page size parameter: judged by <see cref="Paging.Limit"/>, also when another value failed to bind.</summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class PageLimitAttribute : Attribute, IQueryRule
+{
+    public void Check(string name, string[] values, FieldErrors errors)
+    {
+        if (values is [var value] && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit))
+            Paging.Limit(limit, errors);
+    }
+}
+
+/// <summary>An offset page number parameter: judged by <see cref="Paging.Page"/>, also when another value failed to bind.</summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class PageNumberAttribute : Attribute, IQueryRule
+{
+    public void Check(string name, string[] values, FieldErrors errors)
+    {
+        if (values is [var value] && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var page))
+            Paging.Page(page, errors);
     }
 }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace AssetForge.Infrastructure.Http;
 
 /// <summary>
@@ -8,12 +10,11 @@ namespace AssetForge.Infrastructure.Http;
 /// </summary>
 public sealed partial class ShutdownDrain
 {
-    public const int DefaultDrainSeconds = 5;
     private volatile bool _draining;
 
-    public ShutdownDrain(IHostApplicationLifetime lifetime, IConfiguration configuration, ILogger<ShutdownDrain> logger)
+    public ShutdownDrain(IHostApplicationLifetime lifetime, IOptions<ShutdownSettings> settings, ILogger<ShutdownDrain> logger)
     {
-        var drain = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue("Shutdown:DrainSeconds", DefaultDrainSeconds)));
+        var drain = settings.Value.Drain;
         // ApplicationStopping callbacks run before the server stops, so waiting here keeps Kestrel serving (and
         // answering "Connection: close") for the drain period.
         lifetime.ApplicationStopping.Register(() =>

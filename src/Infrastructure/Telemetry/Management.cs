@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Infrastructure.Telemetry;
 
@@ -49,7 +50,7 @@ public static class Management
     {
         var ports = app.Services.GetRequiredService<Ports>().Values;
         if (ports.Count == 0) return app;
-        if (TelemetrySetup.Enabled(app.Configuration))
+        if (app.Services.GetRequiredService<IOptions<TelemetrySettings>>().Value.Enabled)
             app.UseOpenTelemetryPrometheusScrapingEndpoint(http =>
                 http.Request.Path == MetricsPath && ports.Contains(http.Connection.LocalPort));
         app.Use((http, next) =>

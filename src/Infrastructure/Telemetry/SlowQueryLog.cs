@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Infrastructure.Telemetry;
 
@@ -10,17 +11,14 @@ namespace AssetForge.Infrastructure.Telemetry;
 /// </summary>
 public sealed partial class SlowQueryLog : IHostedService, IDisposable
 {
-    public const string ConfigKey = "Database:SlowQueryMilliseconds";
-    public const int DefaultMilliseconds = 500;
-
     private readonly TimeSpan _threshold;
     private readonly IHttpContextAccessor _http;
     private readonly ILogger<SlowQueryLog> _logger;
     private ActivityListener? _listener;
 
-    public SlowQueryLog(IConfiguration configuration, IHttpContextAccessor http, ILogger<SlowQueryLog> logger)
+    public SlowQueryLog(IOptions<DatabaseSettings> settings, IHttpContextAccessor http, ILogger<SlowQueryLog> logger)
     {
-        _threshold = TimeSpan.FromMilliseconds(configuration.GetValue(ConfigKey, DefaultMilliseconds));
+        _threshold = settings.Value.SlowQuery;
         _http = http;
         _logger = logger;
     }

@@ -16,16 +16,16 @@ public static class TelemetrySetup
 {
     public const string DefaultServiceName = "assetforge-api";
 
-    public static bool Enabled(IConfiguration configuration) => configuration.GetValue("Telemetry:Enabled", true);
-
     public static WebApplicationBuilder AddAssetForgeTelemetry(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
+        // Decides what is registered, so it is bound here, with the same binding (and errors) as the options.
+        var settings = configuration.GetSection(TelemetrySettings.Section).Get<TelemetrySettings>() ?? new();
         services.AddHttpContextAccessor();
         services.AddHostedService(sp => sp.GetRequiredService<SlowQueryLog>());
         services.AddSingleton<SlowQueryLog>();
-        if (!Enabled(configuration)) return builder;
+        if (!settings.Enabled) return builder;
 
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
@@ -63,9 +63,9 @@ public static class TelemetrySetup
     /// One span per command, named after the generated query it runs; the SQL text (db.query.text) only when
     /// Telemetry:RecordSqlText is true: the statements are constants, but a collector is not the place to learn the schema.
     /// </summary>
-    public static void ConfigureTracing(NpgsqlSlimDataSourceBuilder builder, IConfiguration configuration)
+    public static void ConfigureTracing(NpgsqlSlimDataSourceBuilder builder, TelemetrySettings settings)
     {
-        var recordSql = configuration.GetValue("Telemetry:RecordSqlText", false);
+        var recordSql = settings.RecordSqlText;
         builder.ConfigureTracing(tracing =>
         {
             tracing.ConfigureCommandSpanNameProvider(QueryNames.Of)

@@ -21,6 +21,14 @@ public sealed class QueryBindingTests(ApiFactory factory) : IClassFixture<ApiFac
     [InlineData("/api/variants?presetId=&status=bogus&limit=0", "limit,presetId,status")]
     [InlineData("/api/errors?severity=loud&category=odd&limit=0", "category,limit,severity")]
     [InlineData("/api/assets/00000000-0000-0000-0000-000000000001/variants?page=0&limit=101", "limit,page")]
+    // A value that fails to bind stops the handler, so the same 400 also runs each parameter's own rule (its range,
+    // labels or length): before, limit=500 or status=bogus came back in a second 400 once userId was fixed.
+    [InlineData("/api/pipelines?limit=500&userId=nope", "limit,userId")]
+    [InlineData("/api/pipelines?status=bogus&status=queued&userId=nope", "status,userId")]
+    [InlineData("/api/errors?severity=loud&from=yesterday&limit=0", "from,limit,severity")]
+    [InlineData("/api/errors/aggregations?category=odd&statusCode=x&limit=101", "category,limit,statusCode")]
+    [InlineData("/api/variants?status=bogus&presetId=&limit=ten", "limit,presetId,status")]
+    [InlineData("/api/assets/not-a-uuid/variants?page=0&limit=101", "baseAssetId,limit,page")]
     [InlineData("/api/errors?olderThan=soon&resolvedOnly=yes", "olderThan,resolvedOnly", "DELETE")]
     [InlineData("/api/errors?resolvedOnly=yes", "olderThan,resolvedOnly", "DELETE")]
     public async Task One_400_names_every_bad_value_with_the_same_title(string url, string fields, string method = "GET")
@@ -31,6 +39,28 @@ public sealed class QueryBindingTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(fields.Split(','), Fields(problem));
         Assert.Equal("One or more validation errors occurred.", problem.GetProperty("title").GetString());
         Assert.Equal("One or more request values are not valid.", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("/api/pipelines?limit=500", "&userId=nope", "limit")]
+    [InlineData("/api/assets/00000000-0000-0000-0000-000000000001/variants?page=0", "&activeOnly=maybe", "page")]
+    [InlineData("/api/variants?status=bogus", "&limit=ten", "status")]
+    public async Task A_rule_says_the_same_whether_or_not_another_value_failed_to_bind(string url, string badValue, string field)
+    {
+        var admin = await factory.SignInAsync(admin: true);
+        var alone = await (await admin.Client.GetAsync(url)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var together = await (await admin.Client.GetAsync(url + badValue)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(alone.GetProperty("errors").GetProperty(field).GetRawText(), together.GetProperty("errors").GetProperty(field).GetRawText());
+    }
+
+    [Fact]
+    public async Task A_too_long_endpoint_filter_is_named_beside_a_value_that_did_not_bind()
+    {
+        var admin = await factory.SignInAsync(admin: true);
+        var problem = await (await admin.Client.GetAsync($"/api/errors?endpoint={new string('e', 513)}&limit=ten"))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["endpoint", "limit"], Fields(problem));
+        Assert.Equal("endpoint must be 512 characters or fewer.", problem.GetProperty("errors").GetProperty("endpoint")[0].GetString());
     }
 
     [Fact]

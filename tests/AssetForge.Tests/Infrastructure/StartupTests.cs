@@ -12,25 +12,11 @@ public sealed class StartupTests
     public async Task Without_a_database_it_retries_until_the_limit_then_exits_1_with_one_critical_line(string command)
     {
         var port = Ports.Free();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AssetForge.dll"));
-        if (command.Length > 0) info.ArgumentList.Add(command);
-        info.Environment["ConnectionStrings__AssetForge"] = $"Host=127.0.0.1;Port={port};Username=postgres;Database=assetforge";
-        info.Environment["Database__StartupTimeoutSeconds"] = "3";
-        info.Environment["Logging__Format"] = "text";
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Ports.Free()}";
-        foreach (var (key, value) in Tokens.HostSettings) info.Environment[key.Replace(":", "__")] = value;
-
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        var (exitCode, output) = await RunAsync(port, command, ("Database__StartupTimeoutSeconds", "3"));
         clock.Stop();
-        var output = await stdout + await stderr;
 
-        Assert.True(process.ExitCode == 1, $"exit code {process.ExitCode}: {output}");
+        Assert.True(exitCode == 1, $"exit code {exitCode}: {output}");
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var critical = Assert.Single(lines, l => l.Contains("crit:", StringComparison.Ordinal));
         Assert.Contains($"127.0.0.1:{port}", critical);
@@ -40,5 +26,40 @@ public sealed class StartupTests
         Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
         // The limit was honoured: 3 s of waiting, plus the runtime's start-up on a busy machine.
         Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 30);
+    }
+
+    [Theory]
+    [InlineData("", "Database__StartupTimeoutSeconds", "-1", "between 0 and 3600")]
+    [InlineData("migrate", "Database__StartupTimeoutSeconds", "soon", "'soon'")]
+    [InlineData("", "Pipelines__Events__ReadConcurrency", "0", "between 1 and 256")]
+    public async Task A_bad_setting_stops_it_naming_the_key_before_it_waits_for_the_database(string command, string variable, string value, string says)
+    {
+        // The settings are validated before the database is first tried (and so before any migration would run).
+        var (exitCode, output) = await RunAsync(Ports.Free(), command, (variable, value));
+
+        Assert.True(exitCode != 0, $"exit code {exitCode}: {output}");
+        Assert.Contains(variable.Replace("__", ":", StringComparison.Ordinal), output);
+        Assert.Contains(says, output);
+        Assert.DoesNotContain("not reachable (attempt", output);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(int databasePort, string command, params (string Name, string Value)[] environment)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AssetForge.dll"));
+        if (command.Length > 0) info.ArgumentList.Add(command);
+        info.Environment["ConnectionStrings__AssetForge"] = $"Host=127.0.0.1;Port={databasePort};Username=postgres;Database=assetforge";
+        info.Environment["Logging__Format"] = "text";
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Ports.Free()}";
+        info.Environment["Management__Urls"] = "";
+        foreach (var (key, value) in Tokens.HostSettings) info.Environment[key.Replace(":", "__")] = value;
+        foreach (var (name, value) in environment) info.Environment[name] = value;
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
     }
 }
