@@ -33,17 +33,22 @@ public static partial class CreatePipeline
     /// <param name="Name">The stage's name (1..100 characters), unique within the pipeline.</param>
     public sealed record Stage(string Name);
 
+    /// <summary>A registered validator of its own (not ChildRules), so the document states its bounds on the stage schema.</summary>
+    public sealed class StageValidator : AbstractValidator<Stage>
+    {
+        public StageValidator() => RuleFor(s => s.Name).NotEmpty().MaximumLength(100);
+    }
+
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator(TimeProvider clock)
+        public Validator(TimeProvider clock, IValidator<Stage> stage)
         {
             RuleFor(r => r.Config).SmallJsonObject();
             RuleFor(r => r.Stages).Cascade(CascadeMode.Stop).NotEmpty()
                 .ItemCount(1, MaxStages).WithMessage($"'{{PropertyName}}' must have between 1 and {MaxStages} stages.")
                 .Must(s => s.Select(x => x?.Name).Distinct(StringComparer.Ordinal).Count() == s.Length)
                 .WithMessage("Stage names must be unique.");
-            RuleForEach(r => r.Stages).NotNull().ChildRules(stage =>
-                stage.RuleFor(s => s.Name).NotEmpty().MaximumLength(100));
+            RuleForEach(r => r.Stages).NotNull().SetValidator(stage);
             RuleFor(r => r.MeshyTaskId).NotEmpty().MaximumLength(255).When(r => r.MeshyTaskId is not null);
             RuleFor(r => r.RiggingTaskId).NotEmpty().MaximumLength(255).When(r => r.RiggingTaskId is not null);
             RuleFor(r => r.ExpiresAt).Must(e => e > clock.GetUtcNow()).When(r => r.ExpiresAt is not null)

@@ -11,6 +11,7 @@ public static class PipelinesEndpoints
     public static IServiceCollection AddPipelines(this IServiceCollection services)
     {
         services
+            .AddValidator<CreatePipeline.Stage, CreatePipeline.StageValidator>()
             .AddValidator<CreatePipeline.Request, CreatePipeline.Validator>()
             .AddValidator<UpdatePipelineProgress.Request, UpdatePipelineProgress.Validator>()
             .AddValidator<UpdatePipelineStatus.Request, UpdatePipelineStatus.Validator>()

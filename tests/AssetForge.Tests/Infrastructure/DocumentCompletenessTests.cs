@@ -67,4 +67,26 @@ public sealed class DocumentCompletenessTests(ApiFactory factory) : IClassFixtur
                     missing.Add($"{name} parameter {parameter.Name}");
         Assert.True(missing.Count == 0, $"{missing.Count} without a description: {string.Join(", ", missing)}");
     }
+
+    [Fact]
+    public async Task The_validators_bounds_are_stated_in_the_request_schemas()
+    {
+        var schemas = (await DocumentAsync()).Document.Components!.Schemas!;
+        IOpenApiSchema Property(string schema, string name) => schemas[schema].Properties![name];
+
+        var progress = Property("UpdatePipelineProgressRequest", "progress");
+        Assert.Equal(("0", "100"), (progress.Minimum, progress.Maximum));
+        Assert.False(progress.Type!.Value.HasFlag(JsonSchemaType.Null)); // NotNull: required and not nullable
+        Assert.Contains("progress", schemas["UpdatePipelineProgressRequest"].Required!);
+        var stages = Property("CreatePipelineRequest", "stages");
+        Assert.Equal((1, 20), (stages.MinItems, stages.MaxItems));
+        Assert.Equal((1, 100), (Property("CreatePipelineStage", "name").MinLength, Property("CreatePipelineStage", "name").MaxLength));
+        Assert.Equal(("100", "599"), (Property("ReportErrorRequest", "statusCode").Minimum, Property("ReportErrorRequest", "statusCode").Maximum));
+        var tags = Property("ReportErrorRequest", "tags");
+        Assert.Equal(20, tags.MaxItems);
+        Assert.Equal((1, 64), (tags.Items!.MinLength, tags.Items.MaxLength));
+        Assert.Equal(512, Property("ReportErrorRequest", "endpoint").MaxLength);
+        Assert.Equal(1000, Property("SetVariantOrderRequest", "variantIds").MaxItems);
+        Assert.Equal(255, Property("CreateVariantRequest", "presetName").MaxLength);
+    }
 }
