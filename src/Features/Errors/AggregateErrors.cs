@@ -28,6 +28,9 @@ public static partial class AggregateErrors
     public static DateTimeOffset FloorHour(DateTimeOffset value) =>
         new(value.UtcTicks - value.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
 
+    /// <summary>The start of the calendar's last hour: the latest value <see cref="CeilingHour"/> can round.</summary>
+    public static readonly DateTimeOffset LatestHour = FloorHour(DateTimeOffset.MaxValue);
+
     public static DateTimeOffset CeilingHour(DateTimeOffset value) =>
         value.UtcTicks % TimeSpan.TicksPerHour == 0 ? value.ToUniversalTime() : FloorHour(value).AddHours(1);
 

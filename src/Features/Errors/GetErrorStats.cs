@@ -38,7 +38,10 @@ public static partial class GetErrorStats
     public static async Task<Results<Ok<Response>, ValidationProblem>> HandleAsync(
         NpgsqlDataSource db, TimeProvider clock, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
-        var end = to ?? clock.GetUtcNow();
+        // In UTC: subtracting from a clock time with a negative offset could leave year 1 while the instant does not.
+        var end = (to ?? clock.GetUtcNow()).ToUniversalTime();
+        if (from is null && end.UtcTicks < DefaultPeriod.Ticks)
+            return Problems.Validation("to", "'to' must leave room for the default period before it (24 hours after 0001-01-01T00:00:00Z) unless 'from' is given.");
         var start = from ?? end - DefaultPeriod;
         if (start >= end) return Problems.Validation("to", "'to' must be after 'from'.");
 

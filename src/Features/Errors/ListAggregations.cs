@@ -27,8 +27,11 @@ public static partial class ListAggregations
         var severities = PgEnumLabels<ErrorSeverity>.Parse(severity, "severity", errors);
         var categories = PgEnumLabels<ErrorCategory>.Parse(category, "category", errors);
         var pageSize = Paging.Limit(limit, errors);
-        var end = to ?? clock.GetUtcNow();
-        var start = from ?? end - DefaultPeriod;
+        // In UTC: subtracting from a clock time with a negative offset could leave year 1 while the instant does not.
+        var end = (to ?? clock.GetUtcNow()).ToUniversalTime();
+        if (from is null && end.UtcTicks < DefaultPeriod.Ticks)
+            errors.Add("to", "'to' must leave room for the default period before it (7 days after 0001-01-01T00:00:00Z) unless 'from' is given.");
+        var start = from ?? (end.UtcTicks < DefaultPeriod.Ticks ? DateTimeOffset.MinValue : end - DefaultPeriod);
         if (start >= end) errors.Add("to", "'to' must be after 'from'.");
 
         // The scope holds the period as asked: a default window moves with the clock, yet page 2 must continue page 1.

@@ -36,8 +36,11 @@ public static class RebuildAggregations
             RuleFor(r => r.To).NotNull();
             RuleFor(r => r.To).Must((r, to) => to > r.From).When(r => r.From is not null && r.To is not null)
                 .WithMessage("'to' must be after 'from'.");
+            // Rounding a 'to' in the calendar's last hour up to the next hour would leave the calendar (a 500).
+            RuleFor(r => r.To).Must(to => to <= AggregateErrors.LatestHour).When(r => r.To is not null)
+                .WithMessage($"'to' must be at most {AggregateErrors.LatestHour:yyyy-MM-dd'T'HH:mm:ss'Z'}.");
             RuleFor(r => r.To).Must((r, to) => AggregateErrors.CeilingHour(to!.Value) - AggregateErrors.FloorHour(r.From!.Value) <= MaxRange)
-                .When(r => r.From is not null && r.To is not null)
+                .When(r => r.From is not null && r.To <= AggregateErrors.LatestHour)
                 .WithMessage($"At most {MaxRange.TotalDays} days can be rebuilt at once.");
         }
     }

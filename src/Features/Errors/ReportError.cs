@@ -51,31 +51,31 @@ public static partial class ReportError
     {
         public Validator()
         {
-            RuleFor(r => r.Endpoint).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(512).Must(StoredText.IsStorable!).WithMessage(StoredText.Message);
+            RuleFor(r => r.Endpoint).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(512);
             RuleFor(r => r.Method).Cascade(CascadeMode.Stop).NotEmpty().Must(m => HttpMethods.Contains(m))
                 .WithMessage($"'method' must be an HTTP method: {string.Join(", ", HttpMethods)}.");
-            RuleFor(r => r.Message).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(MaxMessageLength).Must(StoredText.IsStorable!).WithMessage(StoredText.Message);
-            RuleFor(r => r.Stack).MaximumLength(MaxStackLength).Must(StoredText.IsStorable!).When(r => r.Stack is not null).WithMessage(StoredText.Message);
-            RuleFor(r => r.RequestId).MaximumLength(255).Must(StoredText.IsStorable!).When(r => r.RequestId is not null).WithMessage(StoredText.Message);
-            RuleFor(r => r.ErrorCode).MaximumLength(100).Must(StoredText.IsStorable!).When(r => r.ErrorCode is not null).WithMessage(StoredText.Message);
-            RuleFor(r => r.ExternalService).MaximumLength(100).Must(StoredText.IsStorable!).When(r => r.ExternalService is not null).WithMessage(StoredText.Message);
-            RuleFor(r => r.ExternalErrorCode).MaximumLength(100).Must(StoredText.IsStorable!).When(r => r.ExternalErrorCode is not null).WithMessage(StoredText.Message);
-            RuleFor(r => r.ExternalErrorMessage).MaximumLength(MaxMessageLength).Must(StoredText.IsStorable!).When(r => r.ExternalErrorMessage is not null).WithMessage(StoredText.Message);
+            RuleFor(r => r.Message).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(MaxMessageLength);
+            RuleFor(r => r.Stack).MaximumLength(MaxStackLength);
+            RuleFor(r => r.RequestId).MaximumLength(255);
+            RuleFor(r => r.ErrorCode).MaximumLength(100);
+            RuleFor(r => r.ExternalService).MaximumLength(100);
+            RuleFor(r => r.ExternalErrorCode).MaximumLength(100);
+            RuleFor(r => r.ExternalErrorMessage).MaximumLength(MaxMessageLength);
             RuleFor(r => r.StatusCode).InclusiveBetween(100, 599);
-            RuleFor(r => r.RequestBody).Must(j => SmallStorableJson(j!.Value)).When(r => r.RequestBody is not null)
-                .WithMessage($"'requestBody' must be JSON of at most {MaxJsonBytes / 1024} KB without NUL characters.");
-            RuleFor(r => r.ResponseBody).Must(j => SmallStorableJson(j!.Value)).When(r => r.ResponseBody is not null)
-                .WithMessage($"'responseBody' must be JSON of at most {MaxJsonBytes / 1024} KB without NUL characters.");
-            RuleFor(r => r.RequestHeaders).Must(j => j!.Value.ValueKind == JsonValueKind.Object && SmallStorableJson(j.Value)).When(r => r.RequestHeaders is not null)
-                .WithMessage($"'requestHeaders' must be a JSON object of at most {MaxJsonBytes / 1024} KB without NUL characters.");
-            RuleFor(r => r.Context).Must(j => j!.Value.ValueKind == JsonValueKind.Object && SmallStorableJson(j.Value)).When(r => r.Context is not null)
-                .WithMessage($"'context' must be a JSON object of at most {MaxJsonBytes / 1024} KB without NUL characters.");
+            RuleFor(r => r.RequestBody).Must(j => SmallJson(j!.Value)).When(r => r.RequestBody is not null)
+                .WithMessage($"'requestBody' must be JSON of at most {MaxJsonBytes / 1024} KB.");
+            RuleFor(r => r.ResponseBody).Must(j => SmallJson(j!.Value)).When(r => r.ResponseBody is not null)
+                .WithMessage($"'responseBody' must be JSON of at most {MaxJsonBytes / 1024} KB.");
+            RuleFor(r => r.RequestHeaders).Must(j => j!.Value.ValueKind == JsonValueKind.Object && SmallJson(j.Value)).When(r => r.RequestHeaders is not null)
+                .WithMessage($"'requestHeaders' must be a JSON object of at most {MaxJsonBytes / 1024} KB.");
+            RuleFor(r => r.Context).Must(j => j!.Value.ValueKind == JsonValueKind.Object && SmallJson(j.Value)).When(r => r.Context is not null)
+                .WithMessage($"'context' must be a JSON object of at most {MaxJsonBytes / 1024} KB.");
             RuleFor(r => r.Tags).ItemCount(0, MaxTags)
                 .WithMessage($"'tags' may hold at most {MaxTags} tags.");
-            RuleForEach(r => r.Tags).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(64).Must(StoredText.IsStorable!).WithMessage(StoredText.Message);
+            RuleForEach(r => r.Tags).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(64);
         }
 
-        private static bool SmallStorableJson(JsonElement value) => Rules.IsSmall(value, MaxJsonBytes) && StoredText.IsStorable(value);
+        private static bool SmallJson(JsonElement value) => Rules.IsSmall(value, MaxJsonBytes);
     }
 
     /// <remarks>Records an error a client or service hit. Anonymous reports are allowed (send no Authorization header; a per-IP budget applies); with a token the error is tied to the caller. Secrets in the message, bodies and headers are redacted before anything is stored. Answers the stored error with its Location.</remarks>

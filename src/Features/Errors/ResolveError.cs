@@ -20,7 +20,7 @@ public static partial class ResolveError
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator() =>
-            RuleFor(r => r.Resolution).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(10_000).Must(StoredText.IsStorable!).WithMessage(StoredText.Message);
+            RuleFor(r => r.Resolution).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(10_000);
     }
 
     /// <remarks>Admin only. Marks the error resolved with how it was resolved, stamped with the time and the resolver. The first resolution stands: resolving again is a 409. If-Match guards against resolving an error that changed since it was read.</remarks>

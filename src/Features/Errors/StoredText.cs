@@ -1,38 +1,18 @@
-using System.Text.Json;
+using AssetForge.Infrastructure.Http;
 
 namespace AssetForge.Features.Errors;
 
 /// <summary>
-/// Text PostgreSQL can store: no NUL character (text and jsonb reject it) and no unpaired UTF-16 surrogate (not
-/// encodable as UTF-8). A report carrying either is a 400, not a 500 from the INSERT.
+/// Text the API did not ask for (an exception's message, a request's route, query and headers) made storable:
+/// request bodies are refused when they hold what PostgreSQL cannot store (<see cref="StorableText"/>), but an
+/// unhandled exception must still be recorded.
 /// </summary>
 internal static class StoredText
 {
-    public const string Message = "'{PropertyName}' must not contain NUL characters or unpaired surrogates.";
-
-    public static bool IsStorable(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c == '\0') return false;
-            if (char.IsHighSurrogate(c))
-            {
-                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1])) return false;
-                i++;
-            }
-            else if (char.IsLowSurrogate(c))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /// <summary>The text with NULs and unpaired surrogates replaced by U+FFFD, for text the API did not ask for.</summary>
+    /// <summary>The text with NULs and unpaired surrogates replaced by U+FFFD.</summary>
     public static string Clean(string value)
     {
-        if (IsStorable(value)) return value;
+        if (StorableText.Flaw(value) is null) return value;
         var chars = value.ToCharArray();
         for (var i = 0; i < chars.Length; i++)
         {
@@ -41,23 +21,5 @@ internal static class StoredText
             else if (char.IsSurrogate(chars[i])) chars[i] = '\uFFFD';
         }
         return new string(chars);
-    }
-
-    public static bool IsStorable(JsonElement value)
-    {
-        try
-        {
-            return value.ValueKind switch
-            {
-                JsonValueKind.String => IsStorable(value.GetString()!),
-                JsonValueKind.Array => value.EnumerateArray().All(IsStorable),
-                JsonValueKind.Object => value.EnumerateObject().All(p => IsStorable(p.Name) && IsStorable(p.Value)),
-                _ => true,
-            };
-        }
-        catch (InvalidOperationException)
-        {
-            return false; // an escaped lone surrogate ("\ud800") cannot even be read as a string
-        }
     }
 }

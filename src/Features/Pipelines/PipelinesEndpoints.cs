@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AssetForge.Features.Pipelines;
@@ -27,7 +26,6 @@ public static class PipelinesEndpoints
         services.AddOptions<PipelineEventSettings>().BindConfiguration(PipelineEventSettings.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PipelineEventSettings>>(
             new KeyedValidator<PipelineEventSettings>(PipelineEventSettings.Section, new PipelineEventSettingsValidator()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, EventStreamProblemWriter>());
         services.AddSingleton<PipelineEventHub>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineEventHub>());
         services.AddSingleton<PipelineRetention.Job>();

@@ -32,10 +32,31 @@ public static class Problems
             problem.Detail ??= DefaultDetail(status, http.Request);
             problem.Type ??= status == StatusCodes.Status429TooManyRequests ? "https://www.rfc-editor.org/rfc/rfc6585#section-4" : "about:blank";
         });
+        AnswerEveryAccept(services);
         services.AddExceptionHandler<ApiExceptionHandler>();
         // Binding failures throw, so the exception handler can say which parameter was wrong.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
+    }
+
+    /// <summary>
+    /// The framework's writer declines a request whose Accept names no JSON type (application/xml, text/html,
+    /// text/event-stream), so status-code pages answered text/plain and the exception handler an empty body. The API
+    /// only speaks problem+json (RFC 9110 §12.1 lets a server disregard Accept), so the same writer now answers all.
+    /// </summary>
+    private static void AnswerEveryAccept(IServiceCollection services)
+    {
+        var framework = services.Single(d => d.ServiceType == typeof(IProblemDetailsWriter) && d.ImplementationType is not null);
+        services.Remove(framework);
+        services.AddSingleton<IProblemDetailsWriter>(sp =>
+            new AnyAcceptProblemWriter((IProblemDetailsWriter)ActivatorUtilities.CreateInstance(sp, framework.ImplementationType!)));
+    }
+
+    private sealed class AnyAcceptProblemWriter(IProblemDetailsWriter framework) : IProblemDetailsWriter
+    {
+        public bool CanWrite(ProblemDetailsContext context) => true;
+
+        public ValueTask WriteAsync(ProblemDetailsContext context) => framework.WriteAsync(context);
     }
 
     private static string DefaultDetail(int status, HttpRequest request) => status switch
@@ -230,6 +251,9 @@ public sealed partial class ApiExceptionHandler(
         if (MissingRequired().Match(message) is { Success: true } req) return $"Missing required properties: {req.Groups["names"].Value}.";
         if (message.Contains("doesn't allow setting null", StringComparison.Ordinal) || message.Contains("non-nullable", StringComparison.Ordinal))
             return "null is not allowed here.";
+        // A string escaping half a surrogate pair ("\ud800") is valid JSON that no .NET string or UTF-8 text can hold.
+        if (e.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("surrogate", StringComparison.OrdinalIgnoreCase))
+            return StorableText.SurrogateMessage;
         if (message.Contains("could not be converted", StringComparison.Ordinal)) return "The value has the wrong type or is not one of the allowed values.";
         if (e.InnerException is not null || message.Contains("invalid", StringComparison.OrdinalIgnoreCase) || message.Contains("expected", StringComparison.OrdinalIgnoreCase))
             return "Malformed JSON: " + TrimPosition(message);

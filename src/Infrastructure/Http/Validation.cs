@@ -1,6 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Text.Json;
 using FluentValidation;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
 
 namespace AssetForge.Infrastructure.Http;
 
@@ -40,6 +44,8 @@ public static class ValidationExtensions
     /// validator validates that argument before the handler runs (400 with every field's errors), and its
     /// OpenAPI operation declares the 400. The match is made once, when the endpoint is built, from the handler's
     /// parameter types and the validators registered with <see cref="AddValidator{T, TValidator}"/>.
+    /// First, every path and query value and every string and free-form JSON value of the body, at any depth, must be
+    /// storable (<see cref="StorableText"/>): one rule for all, so no slice meets PostgreSQL's refusal as a 500.
     /// </summary>
     public static TBuilder WithValidation<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
@@ -48,6 +54,13 @@ public static class ValidationExtensions
             if (endpoint.Metadata.OfType<MethodInfo>().FirstOrDefault() is not { } method) return;
             var validators = endpoint.ApplicationServices.GetServices<IRequestValidator>().ToArray();
             var parameters = method.GetParameters();
+            endpoint.FilterFactories.Add((factory, next) =>
+            {
+                var json = factory.ApplicationServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+                return context => Unstorable(context, json) is { } errors
+                    ? ValueTask.FromResult<object?>(Problems.Validation(errors))
+                    : next(context);
+            });
             for (var index = 0; index < parameters.Length; index++)
             {
                 var type = Nullable.GetUnderlyingType(parameters[index].ParameterType) ?? parameters[index].ParameterType;
@@ -63,6 +76,27 @@ public static class ValidationExtensions
             }
         });
         return builder;
+    }
+
+    // Path and query values first: a NUL decoded from %00 binds as a string, but no text column takes it (22021).
+    // Percent-decoding replaces invalid UTF-8 with U+FFFD, so an unpaired surrogate cannot arrive that way.
+    private static Dictionary<string, string[]>? Unstorable(EndpointFilterInvocationContext context, JsonSerializerOptions json)
+    {
+        Dictionary<string, string[]>? errors = null;
+        var request = context.HttpContext.Request;
+        foreach (var (name, value) in request.RouteValues)
+            if (value is string text && StorableText.Flaw(text) is { } flaw) Add(name, flaw);
+        foreach (var (name, values) in request.Query)
+            foreach (var text in values)
+                if (text is not null && StorableText.Flaw(text) is { } flaw) Add(name, flaw);
+        // The body's type is known from the endpoint's metadata only once it is built (after group conventions).
+        if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is { } bodyType)
+            foreach (var argument in context.Arguments)
+                if (argument?.GetType() == bodyType && StorableText.Find(argument, json.GetTypeInfo(bodyType)) is var (path, message))
+                    Add(path.Length == 0 ? "body" : path, message);
+        return errors;
+
+        void Add(string name, string message) => (errors ??= new(StringComparer.Ordinal))[name] = [message];
     }
 
     internal static string CamelPath(string path) =>

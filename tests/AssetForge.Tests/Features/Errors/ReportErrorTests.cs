@@ -186,7 +186,7 @@ public sealed class ReportErrorTests(ReportErrorTests.Factory factory) : IClassF
     [InlineData("""{"endpoint":"/x","method":"GET","message":"m","tags":"a"}""", "tags")]
     [InlineData("""{"endpoint":"/x","method":"GET","message":"nul \u0000 inside"}""", "message")]
     [InlineData("""{"endpoint":"/x","method":"GET","message":"lone \ud800 surrogate"}""", "message")]
-    [InlineData("""{"endpoint":"/x","method":"GET","message":"m","context":{"k":"nul \u0000"}}""", "context")]
+    [InlineData("""{"endpoint":"/x","method":"GET","message":"m","context":{"k":"nul \u0000"}}""", "context.k")]
     [InlineData("""{"endpoint":"/x","method":"GET","message":"m","userId":"00000000-0000-0000-0000-000000000001"}""", "userId")]
     [InlineData("""{"endpoint":"/x","method":"GET","message":"m","ipAddress":"1.2.3.4"}""", "ipAddress")]
     [InlineData("""{"endpoint":"/x","method":"GET","message":"m","userAgent":"me"}""", "userAgent")]
