@@ -45,11 +45,20 @@ public sealed partial class ContractValidator(IServiceProvider services)
 
     private readonly Lazy<Task<ContractDocument>> _document = new(() => ContractDocument.LoadAsync(services));
 
+    // The management port (/metrics, /health) is operations' interface, not the API the document describes.
+    private readonly Lazy<HashSet<int>> _managementPorts = new(() =>
+        [.. (services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()[AssetForge.Infrastructure.Telemetry.Management.ConfigKey]
+                ?? AssetForge.Infrastructure.Telemetry.Management.DefaultUrls)
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(url => new Uri(url.Replace("://+", "://0.0.0.0").Replace("://*", "://0.0.0.0")).Port)]);
+
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         var path = context.Request.Path.Value ?? "";
-        // The document itself, the reference UI and event streams (which must not be buffered) are not checked.
+        // The document itself, the reference UI, the management port and event streams (which must not be buffered)
+        // are not checked.
         if (path.StartsWith("/openapi", StringComparison.Ordinal) || path.StartsWith("/scalar", StringComparison.Ordinal)
+            || _managementPorts.Value.Contains(context.Connection.LocalPort)
             || context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal))
         {
             await next();
