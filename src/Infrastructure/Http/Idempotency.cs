@@ -193,8 +193,9 @@ public static class IdempotencyExtensions
         .AddEndpointFilter<IdempotencyFilter>()
         .ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-        .AddOpenApiOperationTransformer((operation, _, _) =>
+        .AddOpenApiOperationTransformer((operation, context, _) =>
         {
+            var hours = context.ApplicationServices.GetRequiredService<IOptions<IdempotencySettings>>().Value.RetentionHours;
             operation.Parameters ??= [];
             operation.Parameters.Add(new OpenApiParameter
             {
@@ -203,7 +204,7 @@ public static class IdempotencyExtensions
                 Required = false,
                 Description = "Makes retries safe: a repeat with the same key and body gets the first answer again " +
                               $"({IdempotencyFilter.ReplayedHeader}: true); the same key with another body is 422; while the first " +
-                              "request still runs, 409. Keys are per caller and kept 24 h.",
+                              $"request still runs, 409. Keys are per caller and kept {hours} h (Idempotency:RetentionHours).",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyFilter.MaxKeyLength },
             });
             foreach (var (status, response) in operation.Responses ?? [])
