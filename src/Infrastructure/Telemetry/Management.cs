@@ -27,7 +27,7 @@ public static class Management
     {
         var configuration = builder.Configuration;
         var management = Split(configuration[ConfigKey] ?? DefaultUrls);
-        var ports = management.Select(PortOf).ToFrozenSet();
+        var ports = PortsOf(configuration);
         if (ports.Contains(0))
             throw new InvalidOperationException($"{ConfigKey} needs fixed ports: /metrics is told apart by the port it arrives on.");
         builder.Services.AddSingleton(new Ports(ports));
@@ -61,6 +61,10 @@ public static class Management
         });
         return app;
     }
+
+    /// <summary>The ports Management:Urls names (its default when unset): what tells a management request apart.</summary>
+    public static FrozenSet<int> PortsOf(IConfiguration configuration) =>
+        Split(configuration[ConfigKey] ?? DefaultUrls).Select(PortOf).ToFrozenSet();
 
     private static string[] Split(string urls) =>
         urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

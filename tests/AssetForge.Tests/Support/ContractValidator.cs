@@ -46,11 +46,8 @@ public sealed partial class ContractValidator(IServiceProvider services)
     private readonly Lazy<Task<ContractDocument>> _document = new(() => ContractDocument.LoadAsync(services));
 
     // The management port (/metrics, /health) is operations' interface, not the API the document describes.
-    private readonly Lazy<HashSet<int>> _managementPorts = new(() =>
-        [.. (services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()[AssetForge.Infrastructure.Telemetry.Management.ConfigKey]
-                ?? AssetForge.Infrastructure.Telemetry.Management.DefaultUrls)
-            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(url => new Uri(url.Replace("://+", "://0.0.0.0").Replace("://*", "://0.0.0.0")).Port)]);
+    private readonly Lazy<System.Collections.Frozen.FrozenSet<int>> _managementPorts = new(() =>
+        AssetForge.Infrastructure.Telemetry.Management.PortsOf(services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()));
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
