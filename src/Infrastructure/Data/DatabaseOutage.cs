@@ -66,7 +66,9 @@ public sealed partial class DatabaseOutage(NpgsqlDataSource db, IOptions<Databas
         // Idle pooled connections died with the server: drop them so none is handed out after it returns.
         db.Clear();
         LogDown(logger, Host(), kind == OutageKind.TimedOut ? "timed out" : "unreachable", Cause(exception));
-        _ = Task.Run(ProbeUntilBackAsync);
+        // Not on the failed request's execution context: the probe outlives it, and its log line and SELECT 1 would
+        // otherwise join that request's trace and log scope.
+        using (ExecutionContext.SuppressFlow()) _ = Task.Run(ProbeUntilBackAsync);
     }
 
     /// <summary>A request reached the database: ends a recorded outage early (the probe may not have run yet).</summary>

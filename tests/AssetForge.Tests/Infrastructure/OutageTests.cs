@@ -82,6 +82,36 @@ public sealed class OutageTests(OutageTests.Factory factory) : IClassFixture<Out
         Assert.Equal(2, back.Count);
         Assert.Contains("is back", back[1].Message);
     }
+
+    [Fact]
+    public async Task The_recovery_probe_logs_the_return_outside_the_request_that_saw_the_outage()
+    {
+        var user = await factory.SignInAsync();
+        await (await user.Client.GetAsync("/api/pipelines")).AssertStatusAsync(HttpStatusCode.OK);
+        var before = factory.Logs.Snapshot().Count;
+        await factory.Cluster.StopServerAsync();
+        try
+        {
+            await (await user.Client.PostAsync("/api/pipelines", Http.Json(Body))).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        }
+        finally
+        {
+            await factory.Cluster.StartServerAsync();
+        }
+
+        // No request reaches the database now, so only the probe can notice the return.
+        LogCapture.Entry? back = null;
+        for (var waited = 0; back is null && waited < 100; waited++)
+        {
+            back = factory.Logs.Snapshot().Skip(before).FirstOrDefault(e => e.Message.Contains("is back after", StringComparison.Ordinal));
+            if (back is null) await Task.Delay(100);
+        }
+        Assert.NotNull(back);
+        var down = Assert.Single(factory.Logs.Snapshot().Skip(before), e => e.Category == typeof(DatabaseOutage).FullName && e.Message.Contains("unreachable", StringComparison.Ordinal));
+        Assert.NotNull(down.TraceId);
+        // The probe is the process's own work: its line (and its SELECT 1) must not join the trace of the request that began the outage.
+        Assert.True(back.TraceId is null, string.Join("\n", factory.Logs.Snapshot().Skip(before).Select(e => $"{e.TraceId} {e.Category}: {e.Message}")));
+    }
 }
 
 /// <summary>A statement stuck behind a row lock past the command timeout is a 504 with Retry-After, never a 500.</summary>
