@@ -74,12 +74,24 @@ internal sealed class EventStream : IAsyncDisposable
         }
     }
 
-    /// <summary>The next event, past heartbeats and hints; null when the stream ended.</summary>
+    /// <summary>The next event, past heartbeats and hints, within <paramref name="timeout"/> overall; null when the stream ended.</summary>
     public async Task<Sse?> NextEventAsync(TimeSpan? timeout = null)
     {
+        // One deadline for the whole wait: heartbeats keep coming, so a per-block timeout would never expire.
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (true)
         {
-            var block = await NextBlockAsync(timeout);
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new Xunit.Sdk.XunitException($"No server-sent event within {(timeout ?? DefaultTimeout).TotalSeconds} s (only heartbeats).");
+            Sse? block;
+            try
+            {
+                block = await NextBlockAsync(left);
+            }
+            catch (Xunit.Sdk.XunitException)
+            {
+                throw new Xunit.Sdk.XunitException($"No server-sent event within {(timeout ?? DefaultTimeout).TotalSeconds} s.");
+            }
             if (block is null || block.Data is not null) return block;
         }
     }
