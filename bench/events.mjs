@@ -2,7 +2,7 @@
 //   MODE one      N streams on one pipeline, ROUNDS PATCHes, each awaited at every stream
 //   MODE distinct N pipelines with a stream each, ROUNDS PATCHes to pipelines picked in turn
 //   MODE idle     N streams opened on one pipeline and held (prints when all are open; ends on SIGTERM)
-//   MODE patch    ROUNDS seconds of sequential PATCHes, no streams opened by this process
+//   MODE patch    ROUNDS seconds of PATCHes by 16 concurrent clients, no streams opened by this process
 // Latency = from the PATCH's 200 arriving here to the matching `update` arriving here (same clock).
 import http from 'node:http';
 
@@ -26,7 +26,7 @@ function request(method, path, body) {
     req.end();
   });
 }
-const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 async function create() {
   const r = await request('POST', '/api/pipelines', { config: {}, stages: [{ name: 'mesh' }] });
@@ -99,14 +99,18 @@ if (mode === 'one' || mode === 'distinct') {
   console.log('open');
   setInterval(() => {}, 1000);
 } else if (mode === 'patch') {
-  const id = await create();
+  // 16 clients at once, each PATCHing its own pipeline (so none waits on another's row lock), for ROUNDS seconds.
+  const clients = 16;
+  const ids = await Promise.all(Array.from({ length: clients }, create));
   let count = 0;
   const until = performance.now() + rounds * 1000;
-  while (performance.now() < until) {
-    const res = await request('PATCH', `/api/pipelines/${id}/progress`, { progress: (count % 99) + 1 });
-    if (res.status !== 200) throw new Error(`PATCH ${res.status}`);
-    count++;
-  }
-  console.log(JSON.stringify({ mode, seconds: rounds, patches: count, per_second: +(count / rounds).toFixed(1) }));
+  await Promise.all(ids.map(async id => {
+    for (let i = 0; performance.now() < until; i++) {
+      const res = await request('PATCH', `/api/pipelines/${id}/progress`, { progress: (i % 99) + 1 });
+      if (res.status !== 200) throw new Error(`PATCH ${res.status}`);
+      count++;
+    }
+  }));
+  console.log(JSON.stringify({ mode, clients, seconds: rounds, patches: count, per_second: +(count / rounds).toFixed(1) }));
   process.exit(0);
 }

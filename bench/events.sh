@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 counts=${*:-1 100 1000 5000}
+PATCH_SECONDS=${PATCH_SECONDS:-8}
 PG_PORT=${PG_PORT:-55520} API_PORT=${API_PORT:-55521}
 data=bench/.data-events
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 5,000 streams need ~10,000 descriptors (both ends)
@@ -26,19 +27,37 @@ token=$(bench/mint-token "did:bench:events")
 base="http://127.0.0.1:$API_PORT"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$api/status"; }
 
+# RSS per idle stream first, on the fresh process: after any load its heap has room that absorbs new streams.
+open_idle() {  # N: opens N idle streams in a client of their own, returns once all are open
+  node bench/events.mjs "$base" "$token" idle "${1:-1000}" 0 > "$data/idle.out" &
+  idle=$!
+  for _ in $(seq 1 900); do grep -q open "$data/idle.out" 2>/dev/null && break; sleep 0.1; done
+}
+close_idle() { kill "$idle"; wait "$idle" 2>/dev/null || true; sleep 1; }
+before=$(rss)
+open_idle 1000
+first=$idle
+sleep 2
+with1000=$(rss)
+open_idle 4000  # the marginal cost, past whatever the first streams made the process set up once
+sleep 2
+with5000=$(rss)
+kill "$first"; wait "$first" 2>/dev/null || true
+close_idle
+echo "{\"rss_kb_fresh\":$before,\"rss_kb_1000_idle\":$with1000,\"rss_kb_5000_idle\":$with5000,\"kb_per_stream_first_1000\":$(( (with1000 - before) / 1000 )),\"kb_per_stream_next_4000\":$(( (with5000 - with1000) / 4000 ))}"
+
+# PATCH throughput (16 concurrent clients, each on its own pipeline nobody watches) with no streams and with 1,000
+# idle streams open, alternating three times so the spread of each shows beside the difference.
+for _ in 1 2 3; do
+  node bench/events.mjs "$base" "$token" patch 0 "$PATCH_SECONDS" | sed 's/^{/{"streams":0,/'
+  open_idle
+  node bench/events.mjs "$base" "$token" patch 0 "$PATCH_SECONDS" | sed 's/^{/{"streams":1000,/'
+  close_idle
+done
+
+# Latency last: the 5,000-stream runs leave a heap behind that would absorb the idle streams measured above.
 for n in $counts; do
   rounds=$(( n >= 1000 ? 20 : 50 ))
   node bench/events.mjs "$base" "$token" distinct "$n" "$rounds"
   node bench/events.mjs "$base" "$token" one "$n" "$rounds"
 done
-
-node bench/events.mjs "$base" "$token" patch 0 10
-before=$(rss)
-node bench/events.mjs "$base" "$token" idle 1000 0 > "$data/idle.out" &
-idle=$!
-for _ in $(seq 1 600); do grep -q open "$data/idle.out" 2>/dev/null && break; sleep 0.1; done
-sleep 2
-after=$(rss)
-echo "{\"rss_kb_before\":$before,\"rss_kb_with_1000_idle\":$after,\"kb_per_idle_stream\":$(( (after - before) / 1000 ))}"
-node bench/events.mjs "$base" "$token" patch 0 10
-kill "$idle"; wait "$idle" 2>/dev/null || true
