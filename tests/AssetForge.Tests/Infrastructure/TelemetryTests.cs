@@ -147,6 +147,8 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         }
 
         Assert.True(route.IsMatch(after), after);
+        // The view that bounds series keeps the framework's advised buckets (seconds), not the SDK's default ones.
+        Assert.Matches(@"http_server_request_duration_seconds_bucket\{[^}]*le=""0.005""", after);
         Assert.True(Value(after, "assetforge_auth_token_cache_lookups_total", @"result=""hit""") >
                     Value(before, "assetforge_auth_token_cache_lookups_total", @"result=""hit"""));
         Assert.True(Value(after, "assetforge_errors_reported_total", @"category=""network"",severity=""warning""") >=
@@ -197,6 +199,29 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         // The server notices the client left on its next write (a heartbeat at the latest), so poll.
         await Tracing.WaitUntilAsync(() => Gauge(ScrapeAsync(factory.Server, managementPort).GetAwaiter().GetResult(), gauge) < open,
             "the gauge to fall once the stream ended");
+    }
+
+    [Fact]
+    public async Task A_metric_keeps_a_bounded_number_of_series_folding_the_rest_into_the_overflow_series()
+    {
+        var managementPort = new Uri(Management.DefaultUrls).Port;
+        var server = factory.Server; // the host (and its meter listener) must exist before anything is recorded
+        // A meter of our name (so the host collects it) with an instrument of its own: the real ones stay untouched.
+        using var meter = new System.Diagnostics.Metrics.Meter(AppMetrics.MeterName);
+        var counter = meter.CreateCounter<long>("assetforge.test.series");
+        for (var i = 0; i < TelemetrySetup.SeriesPerMetric + 50; i++) counter.Add(1, new KeyValuePair<string, object?>("n", i));
+
+        // A scrape is cached for a moment (and collection may trail the instrument's creation): poll.
+        List<string> series = [];
+        for (var i = 0; i < 50 && series.Count == 0; i++)
+        {
+            if (i > 0) await Task.Delay(100);
+            series = (await ScrapeAsync(server, managementPort)).Split('\n')
+                .Where(l => l.StartsWith("assetforge_test_series_total{", StringComparison.Ordinal)).ToList();
+        }
+        Assert.InRange(series.Count, 2, TelemetrySetup.SeriesPerMetric + 1);
+        var overflow = Assert.Single(series, l => l.Contains("otel_metric_overflow=\"true\"", StringComparison.Ordinal));
+        Assert.True(double.Parse(overflow[(overflow.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= 50);
     }
 
     private static async Task<string> ScrapeAsync(Microsoft.AspNetCore.TestHost.TestServer server, int port)
