@@ -214,7 +214,8 @@ public sealed partial class PipelineEventHub : BackgroundService
             ApplicationName = "assetforge-api-listen",
         };
         if (!csb.ContainsKey("Keepalive")) csb.KeepAlive = 10;
-        var builder = new NpgsqlSlimDataSourceBuilder(csb.ConnectionString);
+        // LISTEN and notifications use built-in types only: no need to load the database's type catalogue.
+        var builder = new NpgsqlSlimDataSourceBuilder(csb.ConnectionString).WithoutTypeLoading();
         builder.EnableTransportSecurity();
         await using var source = builder.Build();
 

@@ -47,6 +47,16 @@ public static class Database
     /// <summary>Maximum Pool Size when the connection string leaves it out: 4 per core of this machine, 8 to 100.</summary>
     public static int DefaultMaxPoolSize => Math.Clamp(4 * Environment.ProcessorCount, 8, 100);
 
+    /// <summary>
+    /// For the process's side connections (the start-up probe, Evolve, LISTEN), which read built-in types only: each data
+    /// source otherwise loads the database's type catalogue on its first connection, a query and a mapping at start-up.
+    /// </summary>
+    public static NpgsqlSlimDataSourceBuilder WithoutTypeLoading(this NpgsqlSlimDataSourceBuilder builder)
+    {
+        builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        return builder;
+    }
+
     public static void Configure(NpgsqlSlimDataSourceBuilder builder)
     {
         var csb = builder.ConnectionStringBuilder;
