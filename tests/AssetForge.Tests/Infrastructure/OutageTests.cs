@@ -11,28 +11,15 @@ namespace AssetForge.Tests.Infrastructure;
 /// <summary>The database stops under the running API: on a cluster of its own, so other classes keep theirs.</summary>
 public sealed class OutageTests(OutageTests.Factory factory) : IClassFixture<OutageTests.Factory>
 {
-    public sealed class Factory : ApiFactory
+    public sealed class Factory : OwnClusterApiFactory
     {
-        public PostgresServer.LocalCluster Cluster { get; private set; } = null!;
-
         public LogCapture Logs { get; } = new();
-
-        public override async Task InitializeAsync()
-        {
-            var (server, cluster) = await PostgresServer.StartOwnClusterAsync();
-            Cluster = cluster;
-            UseDatabase(await server.CreateMigratedDatabaseAsync());
-        }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             builder.ConfigureServices(s => s.AddLogging(l => l.AddProvider(Logs)));
         }
-
-        // Stopped here rather than left to ProcessExit, which may not get to it: a leftover server would keep
-        // whatever file descriptors the test run inherited (the merge lock, say) open for ever.
-        protected override Task DisposedAsync() => Cluster.RemoveAsync();
     }
 
     private const string Body = """{"config":{"model":"m"},"stages":[{"name":"mesh"}]}""";

@@ -89,3 +89,22 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await DisposedAsync();
     }
 }
+
+/// <summary>
+/// An API over a PostgreSQL cluster of its own, for tests that stop and start the database: other classes keep theirs.
+/// </summary>
+public class OwnClusterApiFactory : ApiFactory
+{
+    public PostgresServer.LocalCluster Cluster { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        var (server, cluster) = await PostgresServer.StartOwnClusterAsync();
+        Cluster = cluster;
+        UseDatabase(await server.CreateMigratedDatabaseAsync());
+    }
+
+    // Stopped here rather than left to ProcessExit, which may not get to it: a leftover server would keep
+    // whatever file descriptors the test run inherited (the merge lock, say) open for ever.
+    protected override Task DisposedAsync() => Cluster.RemoveAsync();
+}

@@ -9,20 +9,9 @@ namespace AssetForge.Tests.Features.Pipelines;
 /// <summary>The database really stops and starts under open streams: on a cluster of its own, so other classes keep theirs.</summary>
 public sealed class PipelineEventsRestartTests(PipelineEventsRestartTests.Factory factory) : IClassFixture<PipelineEventsRestartTests.Factory>
 {
-    public sealed class Factory : ApiFactory
+    public sealed class Factory : OwnClusterApiFactory
     {
-        public PostgresServer.LocalCluster Cluster { get; private set; } = null!;
-
         protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Pipelines:Events:HeartbeatSeconds", "0.5")];
-
-        public override async Task InitializeAsync()
-        {
-            var (server, cluster) = await PostgresServer.StartOwnClusterAsync();
-            Cluster = cluster;
-            UseDatabase(await server.CreateMigratedDatabaseAsync());
-        }
-
-        protected override Task DisposedAsync() => Cluster.RemoveAsync();
     }
 
     [Fact]
