@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace AssetForge.Tests.Infrastructure;
@@ -258,7 +259,7 @@ public sealed class TelemetryResourceTests(TelemetryResourceTests.Factory factor
     [Fact]
     public void OTEL_SERVICE_NAME_and_OTEL_RESOURCE_ATTRIBUTES_win_over_the_default_name()
     {
-        var attributes = factory.Services.GetRequiredService<TracerProvider>().GetResource().Attributes
+        var attributes = factory.Services.GetRequiredService<MeterProvider>().GetResource().Attributes
             .ToDictionary(a => a.Key, a => a.Value?.ToString());
         Assert.Equal("assets-eu", attributes["service.name"]);
         Assert.Equal("test", attributes["deployment.environment"]);
@@ -285,7 +286,18 @@ public sealed class TelemetryResourceTests(TelemetryResourceTests.Factory factor
 
         Assert.Equal(traceId, problem.GetProperty("traceId").GetString());
         await Tracing.WaitUntilAsync(() => ended.Any(a => a.Source.Name == "Npgsql"), "the request's spans to end");
-        Assert.All(ended, a => Assert.False(a.Recorded || a.IsAllDataRequested, $"{a.Source.Name} span {a.DisplayName} was recorded"));
+        // Propagation-only: no timing or tags kept (the trace flags still carry the caller's sampling decision on).
+        Assert.All(ended, a => Assert.False(a.IsAllDataRequested || a.TagObjects.Any(), $"{a.Source.Name} span {a.DisplayName} was recorded"));
+    }
+
+    [Fact]
+    public async Task Without_an_exporter_nothing_subscribes_to_hostings_per_request_diagnostic_events()
+    {
+        // Each subscriber makes hosting write two events per request and run the subscriber's callbacks.
+        var user = await factory.SignInAsync();
+        await (await user.Client.GetAsync("/api/me")).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.False(factory.Services.GetRequiredService<DiagnosticListener>().IsEnabled(), "hosting's DiagnosticListener has a subscriber");
+        Assert.Null(factory.Services.GetService<TracerProvider>());
     }
 
     [Fact]
@@ -295,7 +307,7 @@ public sealed class TelemetryResourceTests(TelemetryResourceTests.Factory factor
         await plain.InitializeAsync();
         try
         {
-            var attributes = plain.Services.GetRequiredService<TracerProvider>().GetResource().Attributes
+            var attributes = plain.Services.GetRequiredService<MeterProvider>().GetResource().Attributes
                 .ToDictionary(a => a.Key, a => a.Value?.ToString());
             Assert.Equal(TelemetrySetup.DefaultServiceName, attributes["service.name"]);
         }
