@@ -215,7 +215,8 @@ public sealed partial class PipelineEventHub : BackgroundService
         };
         if (!csb.ContainsKey("Keepalive")) csb.KeepAlive = 10;
         // LISTEN and notifications use built-in types only: no need to load the database's type catalogue.
-        var builder = new NpgsqlSlimDataSourceBuilder(csb.ConnectionString).WithoutTypeLoading();
+        var builder = new NpgsqlSlimDataSourceBuilder(csb.ConnectionString) { Name = Database.SideSourceName("listen") }
+            .WithoutTypeLoading();
         builder.EnableTransportSecurity();
         await using var source = builder.Build();
 

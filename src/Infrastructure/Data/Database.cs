@@ -44,6 +44,15 @@ public static class Database
     private static bool Says(NpgsqlConnectionStringBuilder csb, string keyword) =>
         ((IDictionary<string, object?>)csb).Keys.Contains(keyword, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The pool's name in Npgsql's metrics (db.client.connection.pool.name) and logs. Npgsql's default is the connection
+    /// string (host, user, database and every option), which /metrics would then repeat on every Npgsql series and each
+    /// command's measurement would hash; the side connections have names of their own (<see cref="SideSourceName"/>).
+    /// </summary>
+    public const string DataSourceName = "assetforge";
+
+    public static string SideSourceName(string purpose) => $"{DataSourceName}-{purpose}";
+
     /// <summary>Maximum Pool Size when the connection string leaves it out: 4 per core of this machine, 8 to 100.</summary>
     public static int DefaultMaxPoolSize => Math.Clamp(4 * Environment.ProcessorCount, 8, 100);
 
@@ -72,6 +81,7 @@ public static class Database
         // put ~100 ms into each command's p99; 8 took it to ~45 ms (docs/performance.md).
         if (!Says(csb, "Maximum Pool Size")) csb.MaxPoolSize = DefaultMaxPoolSize;
         if (string.IsNullOrEmpty(csb.ApplicationName)) csb.ApplicationName = "assetforge-api";
+        builder.Name = DataSourceName;
         builder.EnableArrays();
         builder.EnableJsonTypes();
         builder.EnableTransportSecurity();

@@ -26,7 +26,8 @@ public static partial class Migrations
         // A separate, short-lived data source: the application's own one must load type information
         // (our enums) only after the migrations have created it.
         // Evolve reads and writes only built-in types, so no catalogue of the database's types is loaded for it.
-        using var dataSource = new NpgsqlSlimDataSourceBuilder(connectionString).WithoutTypeLoading().Build();
+        using var dataSource = new NpgsqlSlimDataSourceBuilder(connectionString) { Name = Database.SideSourceName("migrations") }
+            .WithoutTypeLoading().Build();
         using var connection = dataSource.CreateConnection();
         var evolve = new Evolve(connection, message => LogEvolve(logger, message), DBMS.PostgreSQL)
         {
@@ -133,7 +134,8 @@ public static partial class MigrationStartup
         var deadline = DateTimeOffset.UtcNow + limit;
         var delay = FirstDelay;
         // Only opens a connection: loading the database's type catalogue (a query and its mapping) would be wasted.
-        await using var dataSource = new NpgsqlSlimDataSourceBuilder(connectionString) { ConnectionStringBuilder = { Pooling = false } }
+        await using var dataSource = new NpgsqlSlimDataSourceBuilder(connectionString)
+        { Name = Database.SideSourceName("probe"), ConnectionStringBuilder = { Pooling = false } }
             .WithoutTypeLoading().Build();
         for (var attempt = 1; ; attempt++)
         {

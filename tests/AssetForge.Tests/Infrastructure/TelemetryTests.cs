@@ -156,6 +156,10 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
                     Value(before, "assetforge_errors_reported_total", @"category=""network"",severity=""warning""") + 1);
         Assert.Contains("db_client_operation_duration_seconds", after);   // Npgsql's own metrics
         Assert.Contains("db_client_connection_count", after);
+        // Pools are labelled by name, not by their connection string (host, user and options on every series).
+        Assert.Matches(@"db_client_operation_duration_seconds_count\{[^}]*db_client_connection_pool_name=""assetforge""", after);
+        // (The test's own data sources share Npgsql's static meter and keep their connection strings as names.)
+        Assert.DoesNotContain("Application Name=assetforge", after);
         // Recorded per request or command and read by no dashboard: not collected (README lists what is).
         foreach (var unread in new[] { "aspnetcore_memory_pool", "aspnetcore_routing_match_attempts", "aspnetcore_authentication_authenticate_duration",
                      "aspnetcore_rate_limiting_request_lease_duration", "db_client_operation_npgsql_bytes", "db_client_operation_npgsql_executing" })
