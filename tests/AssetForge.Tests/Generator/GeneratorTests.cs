@@ -1,5 +1,6 @@
 using System.Reflection;
 using AssetForge.Infrastructure.Data;
+using AssetForge.Tests.Support;
 using Microsoft.CodeAnalysis;
 
 namespace AssetForge.Tests.Generator;
@@ -193,11 +194,8 @@ public sealed class GeneratorTests
     public void Every_diagnostic_has_a_test_here_and_a_section_in_docs_generator_md(string id)
     {
         Assert.Contains(typeof(GeneratorTests).GetMethods(), m => m.Name.EndsWith("_" + id, StringComparison.Ordinal));
-        Assert.Contains($"\n## {id}:", File.ReadAllText(RepositoryFile("docs/generator.md")).ReplaceLineEndings("\n"));
+        Assert.Contains($"\n## {id}:", File.ReadAllText(Repository.File("docs/generator.md")).ReplaceLineEndings("\n"));
     }
-
-    private static string RepositoryFile(string path, [System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
-        Path.Combine(Path.GetDirectoryName(here)!, "../../..", path);
 
     [Fact]
     public void A_row_no_query_returns_is_warned_AF007()

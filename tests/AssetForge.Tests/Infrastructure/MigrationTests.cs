@@ -227,17 +227,10 @@ public sealed class MigrationTests : IAsyncLifetime
     /// <summary>Runs db/rollback's down scripts from the newest down to <paramref name="downTo"/>, as docs/ROLLBACK.md says.</summary>
     internal static async Task RollBackAsync(NpgsqlDataSource db, int downTo)
     {
-        var scripts = Directory.GetFiles(RepoFile("db/rollback"), "V*__*.down.sql")
+        var scripts = Directory.GetFiles(Repository.File("db/rollback"), "V*__*.down.sql")
             .Select(path => (Path: path, Version: int.Parse(Path.GetFileName(path)[1..].Split("__")[0])))
             .Where(s => s.Version >= downTo)
             .OrderByDescending(s => s.Version);
         foreach (var script in scripts) await db.ExecuteAsync(await File.ReadAllTextAsync(script.Path));
-    }
-
-    internal static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "AssetForge.csproj"))) return Path.Combine(dir.FullName, relative);
-        throw new FileNotFoundException(relative);
     }
 }

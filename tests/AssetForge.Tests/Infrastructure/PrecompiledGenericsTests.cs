@@ -16,8 +16,7 @@ namespace AssetForge.Tests.Infrastructure;
 /// </summary>
 public sealed class PrecompiledGenericsTests
 {
-    private static readonly string RdXmlPath =
-        Path.Combine(AppContext.BaseDirectory, "../../../../../src/Infrastructure/PrecompiledGenerics.rd.xml");
+    private static readonly string RdXmlPath = Repository.File("src/Infrastructure/PrecompiledGenerics.rd.xml");
 
     [Fact]
     public async Task Every_generic_type_DI_builds_before_the_first_readiness_answer_is_precompiled()
@@ -30,7 +29,7 @@ public sealed class PrecompiledGenericsTests
             await (await factory.CreateClient().GetAsync("/health/ready")).AssertStatusAsync(System.Net.HttpStatusCode.OK);
             var expected = RdXml(listener.GenericImplementationTypes(factory.Services.GetHashCode()));
             if (Environment.GetEnvironmentVariable("ASSETFORGE_WRITE_RDXML") == "1") await File.WriteAllTextAsync(RdXmlPath, expected);
-            Assert.Equal(expected, await File.ReadAllTextAsync(RdXmlPath));
+            Assert.Equal(expected, (await File.ReadAllTextAsync(RdXmlPath)).ReplaceLineEndings("\n"));
         }
         finally
         {
