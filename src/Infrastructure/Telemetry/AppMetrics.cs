@@ -43,8 +43,18 @@ public static class AppMetrics
     public static readonly Counter<long> JobRows =
         Meter.CreateCounter<long>("assetforge.job.rows", "{row}", "Rows a background job updated or deleted, by job.");
 
-    public static readonly Counter<long> TokenCacheLookups =
-        Meter.CreateCounter<long>("assetforge.auth.token_cache.lookups", "{lookup}", "Bearer-token cache lookups, by result (hit, miss).");
+    // Every authenticated request looks a token up, so the two totals are plain fields a collection reads, not a
+    // Counter.Add: that was one of the five measurements recorded per request, each a tag lookup in the SDK's
+    // aggregator (docs/performance.md, "What telemetry costs").
+    private static long tokenCacheHits, tokenCacheMisses;
+
+    public static readonly ObservableCounter<long> TokenCacheLookups =
+        Meter.CreateObservableCounter("assetforge.auth.token_cache.lookups", () => new[]
+            {
+                new Measurement<long>(Volatile.Read(ref tokenCacheHits), new KeyValuePair<string, object?>("result", "hit")),
+                new Measurement<long>(Volatile.Read(ref tokenCacheMisses), new KeyValuePair<string, object?>("result", "miss")),
+            },
+            "{lookup}", "Bearer-token cache lookups, by result (hit, miss).");
 
     // Observed, not counted: an Add(+1)/Add(-1) pair of which a listener saw only the second half (a provider that
     // started while the stream was open) would report a negative count for as long as the process lives.
@@ -88,6 +98,9 @@ public static class AppMetrics
         if (rows > 0) JobRows.Add(rows, new KeyValuePair<string, object?>("job", job));
     }
 
-    public static void TokenCache(bool hit) =>
-        TokenCacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+    public static void TokenCache(bool hit)
+    {
+        if (hit) Interlocked.Increment(ref tokenCacheHits);
+        else Interlocked.Increment(ref tokenCacheMisses);
+    }
 }
