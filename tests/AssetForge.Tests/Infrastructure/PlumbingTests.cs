@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using AssetForge.Tests.Support;
+using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AssetForge.Tests.Infrastructure;
@@ -36,6 +38,26 @@ public sealed class PlumbingTests(PlumbingTests.Factory factory) : IClassFixture
     }
 
     private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public void Configuration_files_are_read_once_not_watched()
+    {
+        // A watcher over the content root wakes on every write beneath it (a local database's files, logs).
+        var configuration = (IConfigurationRoot)factory.Services.GetRequiredService<IConfiguration>();
+        var files = configuration.Providers.OfType<FileConfigurationProvider>().ToList();
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.False(file.Source.ReloadOnChange, file.Source.Path));
+    }
+
+    [Fact]
+    public void Validation_messages_name_each_property_once_not_on_every_request()
+    {
+        _ = factory.Services; // the host has installed its display-name resolver
+        var member = typeof(ProbeBody).GetProperty(nameof(ProbeBody.Name))!;
+        var first = ValidatorOptions.Global.DisplayNameResolver(typeof(ProbeBody), member, null);
+        Assert.Equal("name", first);
+        Assert.Same(first, ValidatorOptions.Global.DisplayNameResolver(typeof(ProbeBody), member, null));
+    }
 
     [Fact]
     public async Task Unknown_route_is_a_404_problem()
