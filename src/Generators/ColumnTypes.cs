@@ -9,25 +9,30 @@ namespace AssetForge.Generators;
 /// <param name="IsValueType">Whether the underlying type is a value type.</param>
 /// <param name="IsDateTimeOffset">Whether parameters of this type must be normalised to UTC first.</param>
 /// <param name="IsOutcome">A [DbOutcome] enum: read from a text column of its snake_case labels.</param>
-internal sealed record ClrType(string TypeName, bool Nullable, bool IsValueType, bool IsDateTimeOffset, bool IsOutcome = false)
+/// <param name="IsStoredJson">A StoredJson: a jsonb column's UTF-8 text, read as bytes.</param>
+internal sealed record ClrType(string TypeName, bool Nullable, bool IsValueType, bool IsDateTimeOffset, bool IsOutcome = false,
+    bool IsStoredJson = false)
 {
     public string Declared => Nullable ? TypeName + "?" : TypeName;
 
     /// <summary>Reads the (non-NULL) value at <paramref name="ordinal"/> of <c>reader</c>.</summary>
-    public string Read(string ordinal) => IsOutcome
-        ? $"global::AssetForge.Infrastructure.Data.DbOutcomes.Parse(reader.GetFieldValue<string>({ordinal}), default({TypeName}))"
+    public string Read(string ordinal) =>
+        IsOutcome ? $"global::AssetForge.Infrastructure.Data.DbOutcomes.Parse(reader.GetFieldValue<string>({ordinal}), default({TypeName}))"
+        : IsStoredJson ? $"new {TypeName}(reader.GetFieldValue<byte[]>({ordinal}))"
         : $"reader.GetFieldValue<{TypeName}>({ordinal})";
 }
 
 /// <summary>
 /// The CLR types a column or parameter may have: each one Npgsql reads with GetFieldValue&lt;T&gt; and
 /// writes with NpgsqlParameter&lt;T&gt; under the slim data source builder's opt-ins (arrays, JSON, mapped enums),
-/// and, as results only, [DbOutcome] enums. Anything else is a compile-time error rather than a run-time surprise.
+/// and, as results only, [DbOutcome] enums and StoredJson (jsonb read as its UTF-8 text). Anything else is a
+/// compile-time error rather than a run-time surprise.
 /// </summary>
 internal static class ColumnTypes
 {
     public const string PgEnumAttribute = "AssetForge.Infrastructure.Data.PgEnumAttribute";
     public const string DbOutcomeAttribute = "AssetForge.Infrastructure.Data.DbOutcomeAttribute";
+    public const string StoredJson = "global::AssetForge.Infrastructure.Data.StoredJson";
 
     private static readonly string[] NamedScalars =
     {
@@ -57,6 +62,8 @@ internal static class ColumnTypes
         var plain = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
         var name = plain.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         if (outcomes && IsOutcome(plain)) return new ClrType(name, nullable, IsValueType: true, IsDateTimeOffset: false, IsOutcome: true);
+        // Answers only: what a request sends is parsed and checked, so it travels as JsonElement.
+        if (outcomes && name == StoredJson) return new ClrType(name, nullable, IsValueType: true, IsDateTimeOffset: false, IsStoredJson: true);
         if (!IsSupported(plain)) return null;
         return new ClrType(name, nullable, plain.IsValueType, name == "global::System.DateTimeOffset");
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 
@@ -8,9 +7,9 @@ namespace AssetForge.Features.Errors;
 [DbRow]
 public sealed partial record ApiErrorRow(
     Guid Id, Guid? UserId, string? RequestId, string Endpoint, string Method, string? ErrorCode, string ErrorMessage,
-    string? ErrorStack, ErrorSeverity Severity, ErrorCategory Category, int? StatusCode, JsonElement? RequestBody,
-    JsonElement? RequestHeaders, JsonElement? ResponseBody, string? ExternalService, string? ExternalErrorCode,
-    string? ExternalErrorMessage, JsonElement Context, string[] Tags, bool Resolved, DateTimeOffset? ResolvedAt,
+    string? ErrorStack, ErrorSeverity Severity, ErrorCategory Category, int? StatusCode, StoredJson? RequestBody,
+    StoredJson? RequestHeaders, StoredJson? ResponseBody, string? ExternalService, string? ExternalErrorCode,
+    string? ExternalErrorMessage, StoredJson Context, string[] Tags, bool Resolved, DateTimeOffset? ResolvedAt,
     Guid? ResolvedBy, string? Resolution, string? IpAddress, string? UserAgent, DateTimeOffset CreatedAt,
     [property: Column("xmin")] uint Version)
 {
@@ -60,9 +59,9 @@ public sealed partial record ApiErrorRow(
 /// <param name="UserAgent">The reporter's User-Agent.</param>
 public sealed record ApiError(
     Guid Id, Guid? UserId, string? RequestId, string Endpoint, string Method, string? ErrorCode, string Message, string? Stack,
-    ErrorSeverity Severity, ErrorCategory Category, int? StatusCode, JsonElement? RequestBody, JsonElement? RequestHeaders,
-    JsonElement? ResponseBody, string? ExternalService, string? ExternalErrorCode, string? ExternalErrorMessage,
-    JsonElement Context, string[] Tags, bool Resolved, DateTimeOffset? ResolvedAt, Guid? ResolvedBy, string? Resolution,
+    ErrorSeverity Severity, ErrorCategory Category, int? StatusCode, StoredJson? RequestBody, StoredJson? RequestHeaders,
+    StoredJson? ResponseBody, string? ExternalService, string? ExternalErrorCode, string? ExternalErrorMessage,
+    StoredJson Context, string[] Tags, bool Resolved, DateTimeOffset? ResolvedAt, Guid? ResolvedBy, string? Resolution,
     string? IpAddress, string? UserAgent, DateTimeOffset CreatedAt);
 
 /// <summary>

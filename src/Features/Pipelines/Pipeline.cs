@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AssetForge.Infrastructure.Data;
 
 namespace AssetForge.Features.Pipelines;
@@ -6,8 +5,8 @@ namespace AssetForge.Features.Pipelines;
 /// <summary>A generation_pipelines row with its row version: the ETag of the whole pipeline, stages included.</summary>
 [DbRow]
 public sealed partial record PipelineRow(
-    Guid Id, Guid UserId, Guid? AssetId, JsonElement Config, PipelineStatus Status, int Progress, string? CurrentStage,
-    string? Error, string? ErrorStage, JsonElement? ErrorDetails, JsonElement Results, string? MeshyTaskId,
+    Guid Id, Guid UserId, Guid? AssetId, StoredJson Config, PipelineStatus Status, int Progress, string? CurrentStage,
+    string? Error, string? ErrorStage, StoredJson? ErrorDetails, StoredJson Results, string? MeshyTaskId,
     string? RiggingTaskId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
     DateTimeOffset UpdatedAt, DateTimeOffset? ExpiresAt, [property: Column("xmin")] uint Version)
 {
@@ -28,8 +27,8 @@ public sealed partial record PipelineRow(
 /// <summary>A pipeline_stages row.</summary>
 [DbRow]
 public sealed partial record StageRow(
-    Guid Id, string StageName, int StageOrder, StageStatus Status, int Progress, JsonElement? Result, string? Error,
-    JsonElement? ErrorDetails, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int? Duration)
+    Guid Id, string StageName, int StageOrder, StageStatus Status, int Progress, StoredJson? Result, string? Error,
+    StoredJson? ErrorDetails, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int? Duration)
 {
     public PipelineStage ToResponse() => new(Id, StageName, StageOrder, Status, Progress, Result, Error, ErrorDetails,
         StartedAt, CompletedAt, Duration);
@@ -84,8 +83,8 @@ public static class PipelineSql
 /// <param name="ExpiresAt">When a pipeline still running is expired (marked failed) by the maintenance job; 24 h after creation unless given.</param>
 /// <param name="Stages">Its stages in run order (by `order`).</param>
 public sealed record Pipeline(
-    Guid Id, Guid UserId, Guid? AssetId, JsonElement Config, PipelineStatus Status, int Progress, string? CurrentStage,
-    string? Error, string? ErrorStage, JsonElement? ErrorDetails, JsonElement Results, string? MeshyTaskId,
+    Guid Id, Guid UserId, Guid? AssetId, StoredJson Config, PipelineStatus Status, int Progress, string? CurrentStage,
+    string? Error, string? ErrorStage, StoredJson? ErrorDetails, StoredJson Results, string? MeshyTaskId,
     string? RiggingTaskId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
     DateTimeOffset UpdatedAt, DateTimeOffset? ExpiresAt, IReadOnlyList<PipelineStage> Stages);
 
@@ -109,8 +108,8 @@ public sealed record Pipeline(
 /// <param name="UpdatedAt">When it last changed, a stage write included.</param>
 /// <param name="ExpiresAt">When a pipeline still running is expired (marked failed) by the maintenance job; 24 h after creation unless given.</param>
 public sealed record PipelineSummary(
-    Guid Id, Guid UserId, Guid? AssetId, JsonElement Config, PipelineStatus Status, int Progress, string? CurrentStage,
-    string? Error, string? ErrorStage, JsonElement? ErrorDetails, JsonElement Results, string? MeshyTaskId,
+    Guid Id, Guid UserId, Guid? AssetId, StoredJson Config, PipelineStatus Status, int Progress, string? CurrentStage,
+    string? Error, string? ErrorStage, StoredJson? ErrorDetails, StoredJson Results, string? MeshyTaskId,
     string? RiggingTaskId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
     DateTimeOffset UpdatedAt, DateTimeOffset? ExpiresAt);
 
@@ -127,5 +126,5 @@ public sealed record PipelineSummary(
 /// <param name="CompletedAt">When the stage reached completed, failed or skipped (database clock); null before.</param>
 /// <param name="DurationMs">completedAt − startedAt in milliseconds; null until both are set.</param>
 public sealed record PipelineStage(
-    Guid Id, string Name, int Order, StageStatus Status, int Progress, JsonElement? Result, string? Error,
-    JsonElement? ErrorDetails, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int? DurationMs);
+    Guid Id, string Name, int Order, StageStatus Status, int Progress, StoredJson? Result, string? Error,
+    StoredJson? ErrorDetails, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int? DurationMs);

@@ -174,6 +174,15 @@ public sealed class GeneratorTests
     }
 
     [Fact]
+    public void Stored_json_is_an_answer_never_a_parameter_AF005()
+    {
+        var (diagnostics, _) = Run("""
+            public static partial class Sql { [Query("SELECT @j")] public static partial Task<StoredJson> Echo(NpgsqlDataSource db, StoredJson j); }
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "AF005");
+    }
+
+    [Fact]
     public void A_label_the_outcome_enum_lacks_throws_instead_of_reading_as_a_default()
     {
         // The application's own generated parser: a typo in a CASE … THEN 'stael' must not turn into Done (0).

@@ -131,6 +131,8 @@ public sealed class SchemaTests : IAsyncLifetime
             _ when clr == typeof(Guid) => ["uuid"],
             _ when clr == typeof(DateTimeOffset) => ["timestamp with time zone"],
             _ when clr == typeof(JsonElement) || clr == typeof(JsonDocument) => ["jsonb", "json"],
+            // Read as jsonb's UTF-8 text; Npgsql strips jsonb's version byte, and json has none to strip.
+            _ when clr == typeof(AssetForge.Infrastructure.Data.StoredJson) => ["jsonb"],
             _ when clr == typeof(byte[]) => ["bytea"],
             _ when clr == typeof(TimeSpan) => ["interval"],
             _ => [],

@@ -42,6 +42,8 @@ partial class Note : global::AssetForge.Infrastructure.Data.IDbRow<global::Sampl
         new(@"id", typeof(global::System.Guid), false),
         new(@"body", typeof(string), false),
         new(@"edited_at", typeof(global::System.DateTimeOffset), true),
+        new(@"meta", typeof(global::AssetForge.Infrastructure.Data.StoredJson), false),
+        new(@"extra", typeof(global::AssetForge.Infrastructure.Data.StoredJson), true),
     ];
 
     static global::System.Collections.Generic.IReadOnlyList<global::AssetForge.Infrastructure.Data.DbColumn> global::AssetForge.Infrastructure.Data.IDbRow<global::Sample.Note>.Columns => __columns;
@@ -53,6 +55,8 @@ partial class Note : global::AssetForge.Infrastructure.Data.IDbRow<global::Sampl
             Id = reader.GetFieldValue<global::System.Guid>(ordinals[0]),
             Body = reader.GetFieldValue<string>(ordinals[1]),
             EditedAt = reader.IsDBNull(ordinals[2]) ? default(global::System.DateTimeOffset?) : reader.GetFieldValue<global::System.DateTimeOffset>(ordinals[2]),
+            Meta = new global::AssetForge.Infrastructure.Data.StoredJson(reader.GetFieldValue<byte[]>(ordinals[3])),
+            Extra = reader.IsDBNull(ordinals[4]) ? default(global::AssetForge.Infrastructure.Data.StoredJson?) : new global::AssetForge.Infrastructure.Data.StoredJson(reader.GetFieldValue<byte[]>(ordinals[4])),
         };
     }
 }
@@ -110,7 +114,7 @@ partial class Things
         return r0;
     }
 
-    private const string __NoteAsync_Sql0 = @"SELECT id, body, edited_at FROM notes WHERE id = $1";
+    private const string __NoteAsync_Sql0 = @"SELECT id, body, edited_at, meta, extra FROM notes WHERE id = $1";
     public static partial async global::System.Threading.Tasks.Task<global::Sample.Note> NoteAsync(global::Npgsql.NpgsqlDataSource db, global::System.Guid id, global::System.Threading.CancellationToken ct)
     {
         await using var command = db.CreateCommand(__NoteAsync_Sql0);

@@ -1,5 +1,6 @@
 // Row shapes: a positional record (read through its constructor) and a class with settable properties (read
-// through an initializer); column names are snake_case unless [Column] says otherwise.
+// through an initializer); column names are snake_case unless [Column] says otherwise. StoredJson reads jsonb as
+// its text.
 using System;
 using System.Text.Json;
 using System.Threading;
@@ -19,6 +20,8 @@ public sealed partial class Note
     public Guid Id { get; init; }
     public string Body { get; set; } = "";
     public DateTimeOffset? EditedAt { get; init; }
+    public StoredJson Meta { get; init; }
+    public StoredJson? Extra { get; init; }
 }
 
 public static partial class Things
@@ -26,6 +29,6 @@ public static partial class Things
     [Query("SELECT id, name, scores, data, created_at, duration, xmin FROM things WHERE id = @id")]
     public static partial Task<Thing?> FindAsync(NpgsqlDataSource db, Guid id, CancellationToken ct);
 
-    [Query("SELECT id, body, edited_at FROM notes WHERE id = @id")]
+    [Query("SELECT id, body, edited_at, meta, extra FROM notes WHERE id = @id")]
     public static partial Task<Note> NoteAsync(NpgsqlDataSource db, Guid id, CancellationToken ct);
 }
