@@ -16,13 +16,6 @@ public readonly struct StoredJson(byte[] utf8)
 {
     public ReadOnlySpan<byte> Utf8 => utf8;
 
-    /// <summary>The value as a document, for the rare code that must look inside it.</summary>
-    public JsonElement ToElement()
-    {
-        using var document = JsonDocument.Parse(utf8);
-        return document.RootElement.Clone();
-    }
-
     public override string ToString() => Encoding.UTF8.GetString(utf8);
 }
 

@@ -75,7 +75,8 @@ public static class ApiReference
     {
         // Component names must match ^[a-zA-Z0-9.\-_]+$: the default gives SseItem<byte[]> "SseItemOfByte[]".
         // StoredJson is JsonElement on the wire (any JSON value), read without a document: one schema for both.
-        options.CreateSchemaReferenceId = info => (Nullable.GetUnderlyingType(info.Type) ?? info.Type) == typeof(StoredJson) ? "JsonElement" :
+        options.CreateSchemaReferenceId = info =>
+            (Nullable.GetUnderlyingType(info.Type) ?? info.Type) == typeof(StoredJson) ? "JsonElement" :
             (info.Type.IsNested && !info.Type.IsGenericType && info.Type.DeclaringType is { } outer
                 ? outer.Name + info.Type.Name
                 : OpenApiOptions.CreateDefaultSchemaReferenceId(info))?.Replace("[]", "Array", StringComparison.Ordinal);

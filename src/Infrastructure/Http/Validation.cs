@@ -100,9 +100,10 @@ public static class ValidationExtensions
         void Add(string name, string message) => (errors ??= new(StringComparer.Ordinal))[name] = [message];
     }
 
-    internal static string CamelPath(string path) =>
-        string.Join('.', path.Split('.').Select(segment =>
-            segment.Length == 0 || char.IsLower(segment[0]) ? segment : char.ToLowerInvariant(segment[0]) + segment[1..]));
+    internal static string CamelPath(string path) => string.Join('.', path.Split('.').Select(Camel));
+
+    private static string Camel(string name) =>
+        name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
     /// <summary>
     /// Messages name fields as clients send them ("'name' must not be empty."). FluentValidation asks for the name of
@@ -112,13 +113,11 @@ public static class ValidationExtensions
     /// </summary>
     public static IServiceCollection AddAssetForgeValidation(this IServiceCollection services)
     {
-        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNames.GetOrAdd(member, CamelName);
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNames.GetOrAdd(member, static m => Camel(m.Name));
         return services;
     }
 
     private static readonly ConcurrentDictionary<MemberInfo, string> JsonNames = new();
-
-    private static string CamelName(MemberInfo member) => char.ToLowerInvariant(member.Name[0]) + member.Name[1..];
 
     /// <summary>
     /// Registers a validator explicitly (assembly scanning does not survive trimming); route groups with
