@@ -64,6 +64,8 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
     private static void MapProbes(IEndpointRouteBuilder e)
     {
         e.MapGet("/_probe/throw", IResult () => throw new InvalidOperationException("telemetry probe"));
+        e.MapGet("/_probe/fail", IResult () => throw new InvalidOperationException("error.type probe"));
+        e.MapGet("/_probe/unavailable", () => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable));
         e.MapGet("/_probe/slow", async (NpgsqlDataSource db) =>
         {
             await using var command = db.CreateCommand("SELECT pg_sleep(0.3), $1::text");
@@ -169,6 +171,31 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         Assert.Equal(404, (await Tracing.GetOnPortAsync(server, "/metrics", 8080)).Response.StatusCode);
         Assert.Equal(404, (await Tracing.GetOnPortAsync(server, "/api/me", managementPort)).Response.StatusCode);
         Assert.Equal(200, (await Tracing.GetOnPortAsync(server, "/health/live", managementPort)).Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_server_error_answer_labels_its_request_duration_with_an_error_type_once()
+    {
+        var server = factory.Server;
+        var managementPort = new Uri(Management.DefaultUrls).Port;
+        // Every 5xx carries its status code, as the semantic conventions ask: a 503 written without an exception, and a
+        // 500 whose exception our handler turned into a problem (handled, so ASP.NET Core adds no exception type).
+        await (await factory.CreateClient().GetAsync("/_probe/unavailable")).AssertStatusAsync(HttpStatusCode.ServiceUnavailable);
+        await (await factory.CreateClient().GetAsync("/_probe/fail")).AssertStatusAsync(HttpStatusCode.InternalServerError);
+
+        var unavailable = new Regex(@"http_server_request_duration_seconds_count\{([^}]*http_route=""/_probe/unavailable""[^}]*)\}");
+        var thrown = new Regex(@"http_server_request_duration_seconds_count\{([^}]*http_route=""/_probe/fail""[^}]*)\}");
+        var text = await ScrapeAsync(server, managementPort);
+        for (var i = 0; i < 50 && !(unavailable.IsMatch(text) && thrown.IsMatch(text)); i++)
+        {
+            await Task.Delay(100);
+            text = await ScrapeAsync(server, managementPort);
+        }
+
+        Assert.Contains(@"error_type=""503""", unavailable.Match(text).Groups[1].Value);
+        var thrownLabels = thrown.Match(text).Groups[1].Value;
+        Assert.Contains(@"error_type=""500""", thrownLabels);
+        Assert.Single(Regex.Matches(thrownLabels, "error_type="));
     }
 
     [Fact]
