@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using AssetForge.Tests.Support;
 
 namespace AssetForge.Tests.Infrastructure;
@@ -6,6 +7,15 @@ namespace AssetForge.Tests.Infrastructure;
 /// <summary>The real executable started against a port nobody listens on, as an operator would start it.</summary>
 public sealed class StartupTests
 {
+    [Fact]
+    public void The_executable_collects_garbage_on_one_workstation_heap_not_one_server_heap_per_core()
+    {
+        // NativeAOT compiles the same MSBuild setting (ServerGarbageCollection) into the binary as writes this file.
+        using var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "AssetForge.runtimeconfig.json")));
+        var settings = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.False(settings.GetProperty("System.GC.Server").GetBoolean());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("migrate")]
