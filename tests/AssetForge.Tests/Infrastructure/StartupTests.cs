@@ -4,7 +4,7 @@ using AssetForge.Tests.Support;
 
 namespace AssetForge.Tests.Infrastructure;
 
-/// <summary>The real executable started against a port nobody listens on, as an operator would start it.</summary>
+/// <summary>The real executable as an operator starts it: the runtime settings it ships with, and started against a port nobody listens on.</summary>
 public sealed class StartupTests
 {
     [Fact]

@@ -142,12 +142,7 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         // Hosting records a request's duration after the response has reached the client, so a scrape right after
         // the answer can precede it: poll rather than race.
         var route = new Regex(@"http_server_request_duration_seconds_bucket\{[^}]*http_route=""/api/pipelines/\{id\}""");
-        var after = await ScrapeAsync(server, managementPort);
-        for (var i = 0; i < 50 && !route.IsMatch(after); i++)
-        {
-            await Task.Delay(100);
-            after = await ScrapeAsync(server, managementPort);
-        }
+        var after = await ScrapeUntilAsync(server, managementPort, route.IsMatch);
 
         Assert.True(route.IsMatch(after), after);
         // The view that bounds series keeps the framework's advised buckets (seconds), not the SDK's default ones.
@@ -185,12 +180,7 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
 
         var unavailable = new Regex(@"http_server_request_duration_seconds_count\{([^}]*http_route=""/_probe/unavailable""[^}]*)\}");
         var thrown = new Regex(@"http_server_request_duration_seconds_count\{([^}]*http_route=""/_probe/fail""[^}]*)\}");
-        var text = await ScrapeAsync(server, managementPort);
-        for (var i = 0; i < 50 && !(unavailable.IsMatch(text) && thrown.IsMatch(text)); i++)
-        {
-            await Task.Delay(100);
-            text = await ScrapeAsync(server, managementPort);
-        }
+        var text = await ScrapeUntilAsync(server, managementPort, t => unavailable.IsMatch(t) && thrown.IsMatch(t));
 
         Assert.Contains(@"error_type=""503""", unavailable.Match(text).Groups[1].Value);
         var thrownLabels = thrown.Match(text).Groups[1].Value;
@@ -244,13 +234,9 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         for (var i = 0; i < TelemetrySetup.SeriesPerMetric + 50; i++) counter.Add(1, new KeyValuePair<string, object?>("n", i));
 
         // A scrape is cached for a moment (and collection may trail the instrument's creation): poll.
-        List<string> series = [];
-        for (var i = 0; i < 50 && series.Count == 0; i++)
-        {
-            if (i > 0) await Task.Delay(100);
-            series = (await ScrapeAsync(server, managementPort)).Split('\n')
-                .Where(l => l.StartsWith("assetforge_test_series_total{", StringComparison.Ordinal)).ToList();
-        }
+        static IEnumerable<string> Series(string text) =>
+            text.Split('\n').Where(l => l.StartsWith("assetforge_test_series_total{", StringComparison.Ordinal));
+        var series = Series(await ScrapeUntilAsync(server, managementPort, t => Series(t).Any())).ToList();
         Assert.InRange(series.Count, 2, TelemetrySetup.SeriesPerMetric + 1);
         var overflow = Assert.Single(series, l => l.Contains("otel_metric_overflow=\"true\"", StringComparison.Ordinal));
         Assert.True(double.Parse(overflow[(overflow.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= 50);
@@ -261,6 +247,21 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         var http = await Tracing.GetOnPortAsync(server, "/metrics", port);
         Assert.True(http.Response.StatusCode == 200, $"/metrics answered {http.Response.StatusCode}; OpenTelemetry said:\n{OpenTelemetryEvents.Instance.Text}");
         return await http.BodyAsync();
+    }
+
+    /// <summary>
+    /// Scrapes until <paramref name="done"/> holds or 5 s have passed, and returns the last text: hosting records a
+    /// request after its answer reached the client, and a collection may trail an instrument's first use.
+    /// </summary>
+    private static async Task<string> ScrapeUntilAsync(Microsoft.AspNetCore.TestHost.TestServer server, int port, Func<string, bool> done)
+    {
+        var text = await ScrapeAsync(server, port);
+        for (var i = 0; i < 50 && !done(text); i++)
+        {
+            await Task.Delay(100);
+            text = await ScrapeAsync(server, port);
+        }
+        return text;
     }
 
     /// <summary>The sum of a series' samples, with or without labels (0 when absent).</summary>
