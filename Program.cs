@@ -45,6 +45,7 @@ var app = builder.Build();
 // Migrations run before the first request is served; `AssetForge migrate` applies them and exits.
 if (!await app.MigrateDatabaseAsync()) return 1;
 if (args is ["migrate", ..]) return 0;
+app.OpenFirstConnectionInBackground();
 
 app.UseAssetForgeResponseHeaders();
 app.UseShutdownDrain();

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using AssetForge.Infrastructure.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
@@ -29,6 +30,7 @@ public static class Authentication
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
         services.AddSingleton<UserDirectory>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        WithoutKeyRingAtStartup(services);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .PostConfigure<IConfiguration>((options, configuration) => Configure(options, configuration.GetSection(Section)))
             .PostConfigure<IOptions<AuthenticationSettings>, TimeProvider>((options, settings, clock) =>
@@ -36,6 +38,22 @@ public static class Authentication
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(CurrentUser.AdminClaim, "true"));
         return services;
+    }
+
+    /// <summary>
+    /// AddAuthentication also registers Data Protection, for the cookie and OAuth handlers; bearer tokens never use it,
+    /// but its hosted service loads the key ring at start-up, and where no key is persisted (a fresh container, every
+    /// time) it writes a new one under $HOME and logs a Warning that the key is stored unencrypted. Its services stay
+    /// registered for whatever might ask; only that eager load at start goes.
+    /// </summary>
+    private static void WithoutKeyRingAtStartup(IServiceCollection services)
+    {
+        var dataProtection = typeof(DataProtectionOptions).Assembly;
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHostedService) && services[i].ImplementationType?.Assembly == dataProtection)
+                services.RemoveAt(i);
+        }
     }
 
     private static void Configure(JwtBearerOptions options, IConfigurationSection section)

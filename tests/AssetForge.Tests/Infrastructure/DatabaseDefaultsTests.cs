@@ -23,6 +23,25 @@ public sealed class DatabaseDefaultsTests(DatabaseDefaultsTests.Factory factory)
         Assert.True(used.NoResetOnClose);
     }
 
+    [Fact]
+    public async Task A_started_host_holds_a_pooled_connection_before_its_first_request()
+    {
+        // Nothing has been requested of this host: the connection is the start-up's own, opened so that the first
+        // request does not wait for Npgsql to load the database's types.
+        _ = factory.Services;
+        await using var db = new NpgsqlConnection(factory.ConnectionString);
+        await db.OpenAsync();
+        long open = 0;
+        for (var attempt = 0; attempt < 50 && open == 0; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(100);
+            await using var count = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'assetforge-api'", db);
+            open = (long)(await count.ExecuteScalarAsync())!;
+        }
+        Assert.True(open >= 1, "no pooled connection was opened at start-up");
+    }
+
     [Theory]
     [InlineData("Maximum Pool Size=3;Max Auto Prepare=0;No Reset On Close=false")]
     [InlineData("MaxPoolSize=3;MaxAutoPrepare=0;NoResetOnClose=false")]

@@ -4,7 +4,7 @@ using AssetForge.Tests.Support;
 
 namespace AssetForge.Tests.Infrastructure;
 
-/// <summary>The real executable as an operator starts it: the runtime settings it ships with, and started against a port nobody listens on.</summary>
+/// <summary>The real executable as an operator starts it: the runtime settings it ships with, a fresh start, and a start against a port nobody listens on.</summary>
 public sealed class StartupTests
 {
     [Fact]
@@ -53,18 +53,62 @@ public sealed class StartupTests
         Assert.DoesNotContain("not reachable (attempt", output);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(int databasePort, string command, params (string Name, string Value)[] environment)
+    [Fact]
+    public async Task A_fresh_start_writes_no_data_protection_key_and_logs_no_warning_about_one()
+    {
+        // A container starts with an empty $HOME every time. Bearer tokens need no Data Protection keys, so none may be
+        // created there (nor the Warning that it is stored unencrypted logged) on every start.
+        var server = await PostgresServer.GetAsync();
+        var database = await server.CreateMigratedDatabaseAsync();
+        var home = Directory.CreateTempSubdirectory("assetforge-home-");
+        try
+        {
+            var info = StartInfo(database, "", ("HOME", home.FullName), ("Logging__LogLevel__Default", "Information"));
+            using var process = Process.Start(info)!;
+            var output = new System.Text.StringBuilder();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+                {
+                    output.AppendLine(line);
+                    if (line.Contains("Application started", StringComparison.Ordinal)) break;
+                }
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+            var log = output.ToString() + await process.StandardError.ReadToEndAsync();
+            Assert.Contains("Application started", log);
+            Assert.DoesNotContain("DataProtection", log);
+            Assert.Empty(home.EnumerateFileSystemInfos("*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+            await server.DropDatabaseAsync(database);
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(string connectionString, string command, params (string Name, string Value)[] environment)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AssetForge.dll"));
         if (command.Length > 0) info.ArgumentList.Add(command);
-        info.Environment["ConnectionStrings__AssetForge"] = $"Host=127.0.0.1;Port={databasePort};Username=postgres;Database=assetforge";
+        info.Environment["ConnectionStrings__AssetForge"] = connectionString;
         info.Environment["Logging__Format"] = "text";
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Ports.Free()}";
         info.Environment["Management__Urls"] = "";
         foreach (var (key, value) in Tokens.HostSettings) info.Environment[key.Replace(":", "__")] = value;
         foreach (var (name, value) in environment) info.Environment[name] = value;
+        return info;
+    }
 
+    private static async Task<(int ExitCode, string Output)> RunAsync(int databasePort, string command, params (string Name, string Value)[] environment)
+    {
+        var info = StartInfo($"Host=127.0.0.1;Port={databasePort};Username=postgres;Database=assetforge", command, environment);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
