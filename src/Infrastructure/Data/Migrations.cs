@@ -23,11 +23,22 @@ public static partial class Migrations
 
     public static void Apply(string connectionString, ILogger logger)
     {
-        // A separate, short-lived data source: the application's own one must load type information
-        // (our enums) only after the migrations have created it.
-        // Evolve reads and writes only built-in types, so no catalogue of the database's types is loaded for it.
-        using var dataSource = new NpgsqlSlimDataSourceBuilder(connectionString) { Name = Database.SideSourceName("migrations") }
+        using var dataSource = SideSource(connectionString);
+        Apply(dataSource, logger);
+    }
+
+    /// <summary>
+    /// The data source start-up waits for the database on and then migrates through, so that Evolve is handed the
+    /// physical connection the wait just opened (pooled) instead of opening another. A separate, short-lived one: the
+    /// application's own must load type information (our enums) only after the migrations have created it, and Evolve
+    /// reads and writes only built-in types, so no catalogue of the database's types is loaded for it.
+    /// </summary>
+    public static NpgsqlDataSource SideSource(string connectionString) =>
+        new NpgsqlSlimDataSourceBuilder(connectionString) { Name = Database.SideSourceName("migrations") }
             .WithoutTypeLoading().Build();
+
+    public static void Apply(NpgsqlDataSource dataSource, ILogger logger)
+    {
         using var connection = dataSource.CreateConnection();
         var evolve = new Evolve(connection, message => LogEvolve(logger, message), DBMS.PostgreSQL)
         {
@@ -109,7 +120,8 @@ public static partial class MigrationStartup
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         var host = $"{csb.Host}:{csb.Port}/{csb.Database}";
 
-        if (await WaitForDatabaseAsync(connectionString, host, limit, logger, stopping) is { } failure)
+        await using var dataSource = Migrations.SideSource(connectionString);
+        if (await WaitForDatabaseAsync(dataSource, host, limit, logger, stopping) is { } failure)
         {
             LogStopped(logger, host, failure);
             return false;
@@ -117,7 +129,7 @@ public static partial class MigrationStartup
         try
         {
             // Evolve opens its connection in its constructor, so all of it stays inside this try.
-            Migrations.Apply(connectionString, logger);
+            Migrations.Apply(dataSource, logger);
             return true;
         }
         catch (Exception e) when (e is MigrationException or NpgsqlException or EvolveException or InvalidOperationException)
@@ -129,14 +141,10 @@ public static partial class MigrationStartup
     }
 
     /// <summary>Null once a connection opens; otherwise why the database could not be reached in time.</summary>
-    private static async Task<string?> WaitForDatabaseAsync(string connectionString, string host, TimeSpan limit, ILogger logger, CancellationToken stopping)
+    private static async Task<string?> WaitForDatabaseAsync(NpgsqlDataSource dataSource, string host, TimeSpan limit, ILogger logger, CancellationToken stopping)
     {
         var deadline = DateTimeOffset.UtcNow + limit;
         var delay = FirstDelay;
-        // Only opens a connection: loading the database's type catalogue (a query and its mapping) would be wasted.
-        await using var dataSource = new NpgsqlSlimDataSourceBuilder(connectionString)
-        { Name = Database.SideSourceName("probe"), ConnectionStringBuilder = { Pooling = false } }
-            .WithoutTypeLoading().Build();
         for (var attempt = 1; ; attempt++)
         {
             var left = deadline - DateTimeOffset.UtcNow;
