@@ -42,14 +42,15 @@ builder.Services.AddVariants();
 
 var app = builder.Build();
 
-// Migrations run before the first request is served; `AssetForge migrate` applies them and exits.
-if (!await app.MigrateDatabaseAsync()) return 1;
-if (args is ["migrate", ..]) return 0;
-app.OpenFirstConnectionInBackground();
+// `AssetForge migrate` applies the migrations and exits; serving, they are applied while the host starts, and /api
+// answers 503 (readiness too) until they are.
+if (args is ["migrate", ..]) return await app.MigrateDatabaseAsync() ? 0 : 1;
+var migrated = app.MigrateDatabaseWhileStarting();
 
 app.UseAssetForgeResponseHeaders();
 app.UseShutdownDrain();
 app.UseAssetForgeManagement();
+app.UseMigrationGate();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -72,6 +73,6 @@ api.MapErrors();
 api.MapVariants();
 
 await app.RunAsync();
-return 0;
+return await migrated ? 0 : 1;
 
 public partial class Program;

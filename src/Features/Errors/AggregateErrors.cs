@@ -110,8 +110,8 @@ public static partial class AggregateErrors
         DateTimeOffset from, DateTimeOffset to, bool onlyPending, int maxHours, CancellationToken ct);
 
     /// <summary>Runs the aggregation every Errors:AggregationIntervalSeconds on one replica at a time.</summary>
-    public sealed partial class Job(NpgsqlDataSource db, IOptions<JobSettings> jobs, IOptions<ErrorsSettings> options, TimeProvider clock,
-        ILogger<Job> logger) : RecurringJob(db, jobs, logger)
+    public sealed partial class Job(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> jobs, IOptions<ErrorsSettings> options, TimeProvider clock,
+        ILogger<Job> logger) : RecurringJob(db, schema, jobs, logger)
     {
         private readonly ErrorsSettings _settings = options.Value;
 

@@ -17,8 +17,8 @@ public static partial class ErrorRetention
     private static partial Task<int> ForgetAggregatedHoursAsync(NpgsqlConnection connection, DateTimeOffset before, CancellationToken ct);
 
     /// <summary>Runs every Errors:RetentionIntervalSeconds (default an hour) on one replica at a time.</summary>
-    public sealed partial class Job(NpgsqlDataSource db, IOptions<JobSettings> jobs, IOptions<ErrorsSettings> options, TimeProvider clock,
-        ILogger<Job> logger) : RecurringJob(db, jobs, logger)
+    public sealed partial class Job(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> jobs, IOptions<ErrorsSettings> options, TimeProvider clock,
+        ILogger<Job> logger) : RecurringJob(db, schema, jobs, logger)
     {
         private readonly ErrorsSettings _settings = options.Value;
 

@@ -14,8 +14,8 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class ExpirePipelines
 {
-    public sealed class Job(NpgsqlDataSource db, IOptions<JobSettings> jobs, IOptions<PipelinesSettings> options, ILogger<Job> logger)
-        : RecurringJob(db, jobs, logger)
+    public sealed class Job(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> jobs, IOptions<PipelinesSettings> options,
+        ILogger<Job> logger) : RecurringJob(db, schema, jobs, logger)
     {
         private readonly PipelinesSettings _settings = options.Value;
 

@@ -1,4 +1,5 @@
 using AssetForge.Infrastructure;
+using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Jobs;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,8 +12,8 @@ namespace AssetForge.Features.Pipelines;
 /// </summary>
 public static partial class PipelineRetention
 {
-    public sealed class Job(NpgsqlDataSource db, IOptions<JobSettings> jobs, IOptions<PipelinesSettings> options, TimeProvider clock,
-        ILogger<Job> logger) : RecurringJob(db, jobs, logger)
+    public sealed class Job(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> jobs, IOptions<PipelinesSettings> options, TimeProvider clock,
+        ILogger<Job> logger) : RecurringJob(db, schema, jobs, logger)
     {
         private readonly PipelinesSettings _settings = options.Value;
 

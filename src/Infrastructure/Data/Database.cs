@@ -30,6 +30,7 @@ public static partial class Database
             Telemetry.TelemetrySetup.ConfigureTracing(builder, sp.GetRequiredService<IOptions<TelemetrySettings>>().Value);
         });
         services.AddSingleton<DatabaseOutage>();
+        services.AddSingleton<SchemaMigration>();
         // One connection per request for the endpoints marked .Idempotent(): their filter opens it (and, with an
         // Idempotency-Key, begins the transaction the handler's writes join); the scope returns it to the pool.
         services.RemoveAll<NpgsqlConnection>();

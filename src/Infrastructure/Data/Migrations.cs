@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using AssetForge.Infrastructure.Http;
 using EvolveDb;
 using EvolveDb.Dialect;
 using Microsoft.Extensions.Options;
@@ -87,6 +88,22 @@ public static partial class Migrations
 public sealed class MigrationException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>
+/// Whether this process has applied (and Evolve has validated) every shipped migration. Kestrel starts listening while
+/// Evolve works, so until then the API answers 503, readiness says why, and the jobs wait.
+/// </summary>
+public sealed class SchemaMigration
+{
+    private readonly TaskCompletionSource<bool> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool IsApplied => _outcome.Task.IsCompletedSuccessfully && _outcome.Task.Result;
+
+    /// <summary>True once applied; false when start-up gave up (the process is then stopping).</summary>
+    public Task<bool> Outcome => _outcome.Task;
+
+    internal void Finish(bool applied) => _outcome.TrySetResult(applied);
+}
+
+/// <summary>
 /// Start-up (and `AssetForge migrate`): waits for the database with capped exponential backoff, one log line per
 /// failed attempt, for at most Database:StartupTimeoutSeconds (default 60: long enough for a database container
 /// or a managed failover to come up, short enough for an orchestrator to see a crash loop), then applies the
@@ -98,12 +115,67 @@ public static partial class MigrationStartup
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
 
-    /// <summary>Waits for the database and applies migrations; logs why and returns false when it cannot.</summary>
-    public static async Task<bool> MigrateDatabaseAsync(this WebApplication app)
+    /// <summary>`AssetForge migrate`: waits for the database and applies migrations; logs why and returns false when it cannot.</summary>
+    public static Task<bool> MigrateDatabaseAsync(this WebApplication app)
     {
-        // Every section's settings are checked before the database is touched: ValidateOnStart alone would run only
-        // when the host starts, after migrating. A bad value throws, naming its key.
-        app.Services.GetRequiredService<IStartupValidator>().Validate();
+        ValidateSettings(app);
+        return MigrateAsync(app);
+    }
+
+    /// <summary>
+    /// Serving: the same, on a background task while the host starts (Evolve spends ~20 ms in round trips even when
+    /// there is nothing to apply, and a real migration can take minutes, during which liveness must keep answering).
+    /// Until it is done <see cref="UseMigrationGate"/> answers 503; then the app's first pooled connection is opened.
+    /// If it fails, the host is stopped; the task's false is the process's exit code 1.
+    /// </summary>
+    public static Task<bool> MigrateDatabaseWhileStarting(this WebApplication app)
+    {
+        ValidateSettings(app);
+        var schema = app.Services.GetRequiredService<SchemaMigration>();
+        return Task.Run(async () =>
+        {
+            var applied = false;
+            try
+            {
+                applied = await MigrateAsync(app);
+            }
+            finally
+            {
+                schema.Finish(applied);
+                // Stopping a host that is still starting would fail its start with an exception; wait until it runs.
+                if (!applied) app.Lifetime.ApplicationStarted.Register(app.Lifetime.StopApplication);
+            }
+            if (applied) app.OpenFirstConnectionInBackground();
+            return applied;
+        });
+    }
+
+    /// <summary>
+    /// Before the migrations are applied every /api request gets a 503 problem with Retry-After: the tables it would read
+    /// may not exist yet. Health probes (readiness says the same), the OpenAPI document and its reference touch no table
+    /// and are served. Once applied, one flag read per request.
+    /// </summary>
+    public static IApplicationBuilder UseMigrationGate(this IApplicationBuilder app)
+    {
+        var schema = app.ApplicationServices.GetRequiredService<SchemaMigration>();
+        return app.Use((http, next) =>
+        {
+            if (schema.IsApplied || !http.Request.Path.StartsWithSegments("/api")) return next(http);
+            http.Response.Headers.RetryAfter = "1";
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, NotMigratedYet, "Starting").ExecuteAsync(http);
+        });
+    }
+
+    public const string NotMigratedYet = "The service is starting: its database migrations are being applied; retry shortly.";
+
+    /// <summary>
+    /// Every section's settings are checked before the database is touched: ValidateOnStart alone would run only when
+    /// the host starts, after migrating. A bad value throws, naming its key.
+    /// </summary>
+    private static void ValidateSettings(WebApplication app) => app.Services.GetRequiredService<IStartupValidator>().Validate();
+
+    private static async Task<bool> MigrateAsync(WebApplication app)
+    {
         var limit = app.Services.GetRequiredService<IOptions<DatabaseSettings>>().Value.StartupTimeout;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AssetForge.Startup");
         var stopping = app.Lifetime.ApplicationStopping;

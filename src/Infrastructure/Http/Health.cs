@@ -52,9 +52,14 @@ public static partial class Health
     }
 
     private static async Task<Results<Ok<HealthBody>, ProblemHttpResult>> ReadyAsync(
-        HealthCheckService checks, DatabaseOutage outage, ShutdownDrain drain, HttpResponse response, CancellationToken ct)
+        HealthCheckService checks, DatabaseOutage outage, ShutdownDrain drain, SchemaMigration schema, HttpResponse response, CancellationToken ct)
     {
         if (drain.IsDraining) return Problems.Status(503, "The instance is shutting down.", "Not ready");
+        if (!schema.IsApplied)
+        {
+            response.Headers.RetryAfter = "1";
+            return Problems.Status(503, MigrationStartup.NotMigratedYet, "Not ready");
+        }
         var report = await checks.CheckHealthAsync(r => r.Tags.Contains(ReadyTag), ct);
         var entries = report.Entries
             .Select(e => new HealthCheckBody(e.Key, Label(e.Value.Status), Math.Round(e.Value.Duration.TotalMilliseconds, 1), e.Value.Description))

@@ -14,7 +14,7 @@ namespace AssetForge.Infrastructure.Jobs;
 /// holds a PostgreSQL session advisory lock, so a second replica skips the run instead of doing it twice.
 /// Set Jobs:Enabled=false to stop the schedule (tests call <see cref="TryRunAsync"/> directly).
 /// </summary>
-public abstract partial class RecurringJob(NpgsqlDataSource db, IOptions<JobSettings> settings, ILogger logger) : BackgroundService
+public abstract partial class RecurringJob(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> settings, ILogger logger) : BackgroundService
 {
     protected abstract string Name { get; }
 
@@ -61,6 +61,8 @@ public abstract partial class RecurringJob(NpgsqlDataSource db, IOptions<JobSett
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!settings.Value.Enabled) return;
+        // The host starts while the migrations are applied: the first run waits for its tables.
+        if (!await schema.Outcome.WaitAsync(stoppingToken)) return;
         using var timer = new PeriodicTimer(Interval);
         do
         {

@@ -1,6 +1,8 @@
+using AssetForge.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace AssetForge.Tests.Support;
@@ -31,6 +33,21 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// database at once, which the product's default pool (4 per core) would queue in the pool instead.
     /// </summary>
     protected virtual string PoolSettings => ";Maximum Pool Size=100";
+
+    /// <summary>
+    /// Whether the factory hands out its host only once the migrations are applied. The host starts while they are
+    /// (answering 503 meanwhile); tests of that window say false.
+    /// </summary>
+    protected virtual bool WaitsForMigrations => true;
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        if (WaitsForMigrations
+            && !host.Services.GetRequiredService<SchemaMigration>().Outcome.WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult())
+            throw new InvalidOperationException("The test host could not apply its migrations (see its log).");
+        return host;
+    }
 
     /// <summary>Extra configuration for a test class (key → value), applied over the defaults.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];

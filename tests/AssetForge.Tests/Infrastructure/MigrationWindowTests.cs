@@ -1,0 +1,72 @@
+using System.Net;
+using AssetForge.Infrastructure.Data;
+using AssetForge.Tests.Support;
+using Npgsql;
+
+namespace AssetForge.Tests.Infrastructure;
+
+/// <summary>
+/// The host listens while Evolve applies (or only validates) the migrations: in that window liveness answers, while
+/// readiness and the API answer 503 with Retry-After and the jobs wait; once applied, all of them run.
+/// </summary>
+public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) : IClassFixture<MigrationWindowTests.Factory>
+{
+    public sealed class Factory : ApiFactory
+    {
+        protected override bool WaitsForMigrations => false;
+
+        // The expiry job runs once at start: it must wait for the migrations too.
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Jobs:Enabled", "true")];
+    }
+
+    [Fact]
+    public async Task While_migrations_are_applied_it_is_live_but_not_ready_the_api_answers_503_and_jobs_wait_then_all_run()
+    {
+        var owner = await factory.Db.ScalarAsync<Guid>("INSERT INTO users (privy_user_id) VALUES ($1) RETURNING id", Tokens.NewSubject());
+        var expired = await Features.Pipelines.PipelineKit.InsertAsync(factory.Db, owner, "processing", expiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
+        // Evolve reads its changelog first; holding that table makes the migration wait as a long one would.
+        await using var blocker = await factory.Db.OpenConnectionAsync();
+        var hold = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand($"LOCK TABLE {Migrations.MetadataTable} IN ACCESS EXCLUSIVE MODE", blocker, hold))
+            await lockTable.ExecuteNonQueryAsync();
+        HttpClient client;
+        try
+        {
+            var starting = Task.Run(() => factory.ClientWith(Tokens.Member(Tokens.NewSubject())));
+            Assert.True(await Task.WhenAny(starting, Task.Delay(TimeSpan.FromSeconds(20))) == starting,
+                "the host did not start while its migrations were waiting");
+            client = await starting;
+
+            await (await client.GetAsync("/health/live")).AssertStatusAsync(HttpStatusCode.OK);
+            foreach (var path in new[] { "/health/ready", "/api/me" })
+            {
+                var response = await client.GetAsync(path);
+                var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+                Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+                Assert.Contains("migrations are being applied", problem.GetProperty("detail").GetString());
+            }
+            await Task.Delay(300); // time enough for a job that did not wait to have run
+            Assert.Equal("processing", await factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", expired));
+        }
+        finally
+        {
+            await hold.RollbackAsync();
+        }
+
+        var ready = HttpStatusCode.ServiceUnavailable;
+        for (var attempt = 0; attempt < 100 && ready != HttpStatusCode.OK; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(100);
+            ready = (await client.GetAsync("/health/ready")).StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.OK, ready);
+        await (await client.GetAsync("/api/me")).AssertStatusAsync(HttpStatusCode.OK);
+        var status = "processing";
+        for (var attempt = 0; attempt < 100 && status == "processing"; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(100);
+            status = await factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", expired);
+        }
+        Assert.Equal("failed", status);
+    }
+}
