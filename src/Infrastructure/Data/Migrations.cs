@@ -170,7 +170,7 @@ public static partial class MigrationStartup
 
     /// <summary>
     /// Every section's settings are checked before the database is touched: ValidateOnStart alone would run only when
-    /// the host starts, after migrating. A bad value throws, naming its key.
+    /// the host starts, by when the migration would have begun. A bad value throws, naming its key.
     /// </summary>
     private static void ValidateSettings(WebApplication app) => app.Services.GetRequiredService<IStartupValidator>().Validate();
 

@@ -46,7 +46,7 @@ public static partial class Health
             .WithName("GetLiveness").WithSummary("Liveness: the process is serving requests (no check touches the database).");
         group.MapGet("/ready", ReadyAsync)
             .WithExample(null, """{"status":"ready","checks":[{"name":"database","status":"healthy","durationMs":1.84,"description":null},{"name":"migrations","status":"healthy","durationMs":0.92,"description":null}]}""")
-            .WithDescription("For the load balancer's readiness probe: 200 when PostgreSQL answers within 3 s and every migration of this build is applied; otherwise (or while the process drains at shutdown) a 503 problem naming the failing check.")
+            .WithDescription("For the load balancer's readiness probe: 200 when PostgreSQL answers within 3 s and every migration of this build is applied; otherwise (or while the migrations are still being applied at start-up, or while the process drains at shutdown) a 503 problem naming the failing check.")
             .WithName("GetReadiness").WithSummary("Readiness: the database answers and all migrations are applied; a 503 problem names the failing check.");
         return app;
     }
