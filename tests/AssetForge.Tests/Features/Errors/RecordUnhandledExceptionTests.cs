@@ -126,14 +126,12 @@ public sealed class RecordUnhandledExceptionTests(RecordUnhandledExceptionTests.
         var traceId = await ThrowAsync(factory.CreateClient());
 
         // The 500 has been answered, and the writer is still waiting on the lock: the answer did not wait for it.
-        await Arrange.WaitUntilAsync(async () =>
-        {
-            await using var waiting = new NpgsqlCommand("""
-                SELECT count(*) FROM pg_stat_activity
-                WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO api_errors%'
-                """, blocker, transaction);
-            return (long)(await waiting.ExecuteScalarAsync())! == 1;
-        }, "the writer to wait on the lock");
+        // Asked on another connection: inside the locking transaction PostgreSQL would answer every poll from the
+        // snapshot of pg_stat_activity it took at the first, which a busy machine takes before the writer queues.
+        await Arrange.WaitUntilAsync(async () => await factory.Db.ScalarAsync<long>("""
+            SELECT count(*) FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO api_errors%'
+            """) == 1, "the writer to wait on the lock");
         await transaction.RollbackAsync();
 
         await WaitForRowAsync(traceId);
