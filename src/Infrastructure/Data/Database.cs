@@ -39,29 +39,25 @@ public static partial class Database
     }
 
     /// <summary>
-    /// Opens the data source's first connection while the host starts instead of on the first request: that is when
-    /// Npgsql loads the database's type catalogue (our enums; a 7 ms query on a local database, more across a network),
-    /// which the first readiness probe or API call would otherwise wait for. Only after migrating: the enums it maps are
-    /// created by the migrations. A failure is logged and otherwise ignored; the first request then meets the outage and
-    /// answers it as any other.
+    /// Opens the data source's first connection (and returns it to the pool) while the host starts, not on the first
+    /// request: that is when Npgsql loads the database's type catalogue (our enums; a 7 ms query on a local database,
+    /// more across a network), which the first readiness probe or API call would otherwise wait for. Only after
+    /// migrating: the enums it maps are created by the migrations. A failure is logged and otherwise ignored; the first
+    /// request then meets the outage and answers it as any other.
     /// </summary>
-    public static void OpenFirstConnectionInBackground(this WebApplication app)
+    public static async Task OpenFirstConnectionAsync(this WebApplication app)
     {
         var db = app.Services.GetRequiredService<NpgsqlDataSource>();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AssetForge.Startup");
-        var stopping = app.Lifetime.ApplicationStopping;
-        _ = Task.Run(async () =>
+        try
         {
-            try
-            {
-                await using var connection = await db.OpenConnectionAsync(stopping);
-            }
-            catch (Exception e) // whatever it was, the first request meets it again and answers it
-            {
-                var cause = DatabaseOutage.Cause(e);
-                LogWarmUpFailed(logger, cause);
-            }
-        }, CancellationToken.None);
+            await using var connection = await db.OpenConnectionAsync(app.Lifetime.ApplicationStopping);
+        }
+        catch (Exception e) // whatever it was, the first request meets it again and answers it
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AssetForge.Startup");
+            var cause = DatabaseOutage.Cause(e);
+            LogWarmUpFailed(logger, cause);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The first pooled connection could not be opened at start-up: {Cause}")]

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using AssetForge.Infrastructure.Http;
 using EvolveDb;
 using EvolveDb.Dialect;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -145,7 +146,7 @@ public static partial class MigrationStartup
                 // Stopping a host that is still starting would fail its start with an exception; wait until it runs.
                 if (!applied) app.Lifetime.ApplicationStarted.Register(app.Lifetime.StopApplication);
             }
-            if (applied) app.OpenFirstConnectionInBackground();
+            if (applied) await app.OpenFirstConnectionAsync();
             return applied;
         });
     }
@@ -161,12 +162,17 @@ public static partial class MigrationStartup
         return app.Use((http, next) =>
         {
             if (schema.IsApplied || !http.Request.Path.StartsWithSegments("/api")) return next(http);
-            http.Response.Headers.RetryAfter = "1";
-            return Problems.Status(StatusCodes.Status503ServiceUnavailable, NotMigratedYet, "Starting").ExecuteAsync(http);
+            return NotMigratedYet(http.Response, "Starting").ExecuteAsync(http);
         });
     }
 
-    public const string NotMigratedYet = "The service is starting: its database migrations are being applied; retry shortly.";
+    /// <summary>The 503 the gate and readiness answer until the migrations are applied (only the title differs).</summary>
+    public static ProblemHttpResult NotMigratedYet(HttpResponse response, string title)
+    {
+        response.Headers.RetryAfter = "1";
+        return Problems.Status(StatusCodes.Status503ServiceUnavailable,
+            "The service is starting: its database migrations are being applied; retry shortly.", title);
+    }
 
     /// <summary>
     /// Every section's settings are checked before the database is touched: ValidateOnStart alone would run only when

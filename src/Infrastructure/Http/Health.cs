@@ -55,11 +55,7 @@ public static partial class Health
         HealthCheckService checks, DatabaseOutage outage, ShutdownDrain drain, SchemaMigration schema, HttpResponse response, CancellationToken ct)
     {
         if (drain.IsDraining) return Problems.Status(503, "The instance is shutting down.", "Not ready");
-        if (!schema.IsApplied)
-        {
-            response.Headers.RetryAfter = "1";
-            return Problems.Status(503, MigrationStartup.NotMigratedYet, "Not ready");
-        }
+        if (!schema.IsApplied) return MigrationStartup.NotMigratedYet(response, "Not ready");
         var report = await checks.CheckHealthAsync(r => r.Tags.Contains(ReadyTag), ct);
         var entries = report.Entries
             .Select(e => new HealthCheckBody(e.Key, Label(e.Value.Status), Math.Round(e.Value.Duration.TotalMilliseconds, 1), e.Value.Description))

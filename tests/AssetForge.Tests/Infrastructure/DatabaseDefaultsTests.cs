@@ -29,17 +29,9 @@ public sealed class DatabaseDefaultsTests(DatabaseDefaultsTests.Factory factory)
         // Nothing has been requested of this host: the connection is the start-up's own, opened so that the first
         // request does not wait for Npgsql to load the database's types.
         _ = factory.Services;
-        await using var db = new NpgsqlConnection(factory.ConnectionString);
-        await db.OpenAsync();
-        long open = 0;
-        for (var attempt = 0; attempt < 50 && open == 0; attempt++)
-        {
-            if (attempt > 0) await Task.Delay(100);
-            await using var count = new NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'assetforge-api'", db);
-            open = (long)(await count.ExecuteScalarAsync())!;
-        }
-        Assert.True(open >= 1, "no pooled connection was opened at start-up");
+        await Arrange.WaitUntilAsync(async () => await factory.Db.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'assetforge-api'") >= 1,
+            "a pooled connection opened at start-up", seconds: 5);
     }
 
     [Theory]

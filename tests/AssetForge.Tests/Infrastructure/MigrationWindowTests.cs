@@ -22,7 +22,7 @@ public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) :
     [Fact]
     public async Task While_migrations_are_applied_it_is_live_but_not_ready_the_api_answers_503_and_jobs_wait_then_all_run()
     {
-        var owner = await factory.Db.ScalarAsync<Guid>("INSERT INTO users (privy_user_id) VALUES ($1) RETURNING id", Tokens.NewSubject());
+        var owner = await Arrange.NewUserAsync(factory.Db);
         var expired = await Features.Pipelines.PipelineKit.InsertAsync(factory.Db, owner, "processing", expiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
         // Evolve reads its changelog first; holding that table makes the migration wait as a long one would.
         await using var blocker = await factory.Db.OpenConnectionAsync();
@@ -53,20 +53,11 @@ public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) :
             await hold.RollbackAsync();
         }
 
-        var ready = HttpStatusCode.ServiceUnavailable;
-        for (var attempt = 0; attempt < 100 && ready != HttpStatusCode.OK; attempt++)
-        {
-            if (attempt > 0) await Task.Delay(100);
-            ready = (await client.GetAsync("/health/ready")).StatusCode;
-        }
-        Assert.Equal(HttpStatusCode.OK, ready);
+        await Arrange.WaitUntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK,
+            "readiness once the migrations are applied", seconds: 10);
         await (await client.GetAsync("/api/me")).AssertStatusAsync(HttpStatusCode.OK);
-        var status = "processing";
-        for (var attempt = 0; attempt < 100 && status == "processing"; attempt++)
-        {
-            if (attempt > 0) await Task.Delay(100);
-            status = await factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", expired);
-        }
-        Assert.Equal("failed", status);
+        await Arrange.WaitUntilAsync(async () => await factory.Db.ScalarAsync<string>(
+                "SELECT status::text FROM generation_pipelines WHERE id = $1", expired) == "failed",
+            "the expiry job's first run", seconds: 10);
     }
 }
