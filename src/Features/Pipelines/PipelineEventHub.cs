@@ -35,6 +35,7 @@ public sealed partial class PipelineEventHub : BackgroundService
     public const string ChannelName = "assetforge_pipelines";
 
     private readonly NpgsqlDataSource _db;
+    private readonly SchemaMigration _schema;
     private readonly IConfiguration _configuration;
     private readonly PipelineEventSettings _settings;
     private readonly ILogger<PipelineEventHub> _logger;
@@ -51,10 +52,11 @@ public sealed partial class PipelineEventHub : BackgroundService
     private int _connections;
     private readonly IDisposable _gauge;
 
-    public PipelineEventHub(NpgsqlDataSource db, IConfiguration configuration, IOptions<PipelineEventSettings> settings,
-        IOptions<HttpJsonOptions> json, ILogger<PipelineEventHub> logger)
+    public PipelineEventHub(NpgsqlDataSource db, SchemaMigration schema, IConfiguration configuration,
+        IOptions<PipelineEventSettings> settings, IOptions<HttpJsonOptions> json, ILogger<PipelineEventHub> logger)
     {
         _db = db;
+        _schema = schema;
         _configuration = configuration;
         _settings = settings.Value;
         _logger = logger;
@@ -202,8 +204,13 @@ public sealed partial class PipelineEventHub : BackgroundService
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(ListenAsync(stoppingToken), DispatchAsync(stoppingToken));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The host starts while start-up still waits for the database and applies the migrations; listening then would
+        // only retry beside that wait (a Warning per backoff step during an outage), and no stream opens before /api does.
+        if (!await _schema.Outcome.WaitAsync(stoppingToken)) return;
+        await Task.WhenAll(ListenAsync(stoppingToken), DispatchAsync(stoppingToken));
+    }
 
     private async Task ListenAsync(CancellationToken ct)
     {

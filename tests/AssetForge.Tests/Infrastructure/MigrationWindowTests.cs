@@ -1,13 +1,16 @@
 using System.Net;
+using AssetForge.Features.Pipelines;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AssetForge.Tests.Infrastructure;
 
 /// <summary>
 /// The host listens while Evolve applies (or only validates) the migrations: in that window liveness answers, while
-/// readiness and the API answer 503 with Retry-After and the jobs wait; once applied, all of them run.
+/// readiness and the API answer 503 with Retry-After, the jobs wait and the event hub does not listen yet; once applied,
+/// all of them run.
 /// </summary>
 public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) : IClassFixture<MigrationWindowTests.Factory>
 {
@@ -20,7 +23,7 @@ public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) :
     }
 
     [Fact]
-    public async Task While_migrations_are_applied_it_is_live_but_not_ready_the_api_answers_503_and_jobs_wait_then_all_run()
+    public async Task While_migrations_are_applied_it_is_live_but_not_ready_the_api_answers_503_and_jobs_and_listening_wait_then_all_run()
     {
         var owner = await Arrange.NewUserAsync(factory.Db);
         var expired = await Features.Pipelines.PipelineKit.InsertAsync(factory.Db, owner, "processing", expiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
@@ -47,6 +50,7 @@ public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) :
             }
             await Task.Delay(300); // time enough for a job that did not wait to have run
             Assert.Equal("processing", await factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", expired));
+            Assert.Equal(0, factory.Services.GetRequiredService<PipelineEventHub>().ListenConnections);
         }
         finally
         {
@@ -59,5 +63,7 @@ public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) :
         await Arrange.WaitUntilAsync(async () => await factory.Db.ScalarAsync<string>(
                 "SELECT status::text FROM generation_pipelines WHERE id = $1", expired) == "failed",
             "the expiry job's first run", seconds: 10);
+        await Arrange.WaitUntilAsync(() => Task.FromResult(factory.Services.GetRequiredService<PipelineEventHub>().ListenConnections == 1),
+            "the event hub's LISTEN connection", seconds: 10);
     }
 }
