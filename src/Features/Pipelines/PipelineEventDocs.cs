@@ -38,7 +38,8 @@ internal static class PipelineEventDocs
                 variants.Add(Variant(e, await ReferenceAsync(context, document, e.Data, ct)));
             }
             ok.Description = "A text/event-stream of the events below (SSE `event:` names them, `data:` is their JSON), " +
-                             "with a `retry:` hint first and a comment heartbeat whenever no event came for a while.";
+                             "with a `retry:` hint first and a comment heartbeat every Pipelines:Events:HeartbeatSeconds (15 s by default) " +
+                             "while no event is waiting, so an open stream is never silent for longer.";
             ok.Content = new Dictionary<string, OpenApiMediaType>
             {
                 ["text/event-stream"] = new()

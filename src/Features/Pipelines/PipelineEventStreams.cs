@@ -61,24 +61,21 @@ internal static class PipelineEventStreams
         }
     }
 
-    /// <summary>The next event, writing a comment heartbeat each time none comes for a while; null when the stream ends.</summary>
-    public static async Task<PipelineEvent?> NextAsync(ChannelReader<PipelineEvent> events, HttpResponse response,
-        PipelineEventSettings settings, CancellationToken ct)
+    /// <summary>The next event, writing a comment for each heartbeat the hub queued meanwhile; null when the stream ends.</summary>
+    public static async Task<PipelineEvent?> NextAsync(ChannelReader<PipelineEvent> events, HttpResponse response, CancellationToken ct)
     {
         try
         {
-            while (true)
+            while (await events.WaitToReadAsync(ct))
             {
-                if (events.TryRead(out var ready)) return ready;
-                var waiting = events.WaitToReadAsync(ct).AsTask();
-                while (await Task.WhenAny(waiting, Task.Delay(settings.Heartbeat, ct)) != waiting)
+                while (events.TryRead(out var next))
                 {
-                    ct.ThrowIfCancellationRequested();
+                    if (!ReferenceEquals(next, PipelineEvent.Heartbeat)) return next;
                     await response.Body.WriteAsync(Heartbeat, ct);
                     await response.Body.FlushAsync(ct);
                 }
-                if (!await waiting) return null;
             }
+            return null;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -91,5 +88,5 @@ internal static class PipelineEventStreams
     }
 
     public static SseItem<byte[]> Item(PipelineEvent e) =>
-        new(e.Data, e.Type) { EventId = e.Version?.ToString(CultureInfo.InvariantCulture) };
+        new(e.Data, e.Type) { EventId = e.EventId };
 }

@@ -27,7 +27,8 @@ public sealed class PipelinesSettings
 }
 
 /// <summary>
-/// The Pipelines:Events section, for the event streams: a comment heartbeat after HeartbeatSeconds without an event,
+/// The Pipelines:Events section, for the event streams: a comment heartbeat every HeartbeatSeconds (one timer for the
+/// process: each tick reaches every stream with no event waiting, so none is silent for longer),
 /// RetryMilliseconds sent as the `retry:` hint, at most MaxStreamsPerUser streams per caller and MaxStreams per
 /// process (RetryAfterSeconds in the 429 beyond them), ReadConcurrency pipelines read at once after a burst of changes.
 /// </summary>

@@ -69,7 +69,7 @@ public static partial class StreamPipelineEvents
             yield return PipelineEventStreams.Item(first);
             if (first.Final) yield break;
         }
-        while (await PipelineEventStreams.NextAsync(subscription.Events, response, settings, ct) is { } next)
+        while (await PipelineEventStreams.NextAsync(subscription.Events, response, ct) is { } next)
         {
             // An update naming the version the client has is the echo of a change it already got.
             if (next.Type == PipelineEvent.Update && next.Version == version) continue;

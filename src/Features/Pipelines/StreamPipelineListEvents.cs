@@ -51,7 +51,7 @@ public static class StreamPipelineListEvents
     {
         if (!await PipelineEventStreams.StartAsync(response, settings, ct)) yield break;
         yield return PipelineEventStreams.Item(first);
-        while (await PipelineEventStreams.NextAsync(subscription.Events, response, settings, ct) is { } next)
+        while (await PipelineEventStreams.NextAsync(subscription.Events, response, ct) is { } next)
         {
             var e = ReferenceEquals(next, ListSubscription.Resync) ? await TryAsync(snapshot, ct) : next;
             if (e is null) yield break; // the database is gone too: the client reconnects and starts over
