@@ -226,17 +226,21 @@ public sealed class PipelineEventsTests(EventsFactory factory) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Heartbeats_arrive_while_nothing_changes()
+    public async Task Heartbeats_arrive_on_both_routes_while_nothing_changes()
     {
         var user = await factory.SignInAsync();
         var created = await PipelineKit.CreateProcessingAsync(user);
         await using var stream = await OpenAsync(user, created.Id);
-        await stream.ExpectAsync("snapshot");
-        for (var i = 0; i < 2; i++)
+        await using var list = await EventStream.OpenAsync(user.Client, "/api/pipelines/events");
+        foreach (var open in new[] { stream, list })
         {
-            var block = await stream.NextBlockAsync(TimeSpan.FromSeconds(3));
-            Assert.Equal("heartbeat", block!.Comment);
-            Assert.Null(block.Data);
+            await open.ExpectAsync("snapshot");
+            for (var i = 0; i < 2; i++)
+            {
+                var block = await open.NextBlockAsync(TimeSpan.FromSeconds(3));
+                Assert.Equal("heartbeat", block!.Comment);
+                Assert.Null(block.Data);
+            }
         }
     }
 
