@@ -231,7 +231,9 @@ public sealed class PipelineEventsTests(EventsFactory factory) : IClassFixture<E
         var user = await factory.SignInAsync();
         var created = await PipelineKit.CreateProcessingAsync(user);
         await using var stream = await OpenAsync(user, created.Id);
-        await using var list = await EventStream.OpenAsync(user.Client, "/api/pipelines/events");
+        // Another member, with no pipelines: the notifications of the one just created must not reach this list.
+        var watcher = await factory.SignInAsync();
+        await using var list = await EventStream.OpenAsync(watcher.Client, "/api/pipelines/events");
         foreach (var open in new[] { stream, list })
         {
             await open.ExpectAsync("snapshot");
@@ -251,7 +253,9 @@ public sealed class PipelineEventsTests(EventsFactory factory) : IClassFixture<E
         var user = await factory.SignInAsync();
         var created = await PipelineKit.CreateProcessingAsync(user);
         await using var stream = await OpenAsync(user, created.Id);
-        await using var list = await EventStream.OpenAsync(user.Client, "/api/pipelines/events");
+        // Another member, with no pipelines: the notifications of the one just created must not reach this list.
+        var watcher = await factory.SignInAsync();
+        await using var list = await EventStream.OpenAsync(watcher.Client, "/api/pipelines/events");
         await stream.ExpectAsync("snapshot");
         await list.ExpectAsync("snapshot");
         var hub = factory.Services.GetRequiredService<PipelineEventHub>();
