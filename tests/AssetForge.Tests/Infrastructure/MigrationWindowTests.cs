@@ -63,7 +63,7 @@ public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) :
         await Arrange.WaitUntilAsync(async () => await factory.Db.ScalarAsync<string>(
                 "SELECT status::text FROM generation_pipelines WHERE id = $1", expired) == "failed",
             "the expiry job's first run", seconds: 10);
-        await Arrange.WaitUntilAsync(() => Task.FromResult(factory.Services.GetRequiredService<PipelineEventHub>().ListenConnections == 1),
-            "the event hub's LISTEN connection", seconds: 10);
+        await Features.Pipelines.EventsFactory.WaitListeningAsync(factory);
+        Assert.Equal(1, factory.Services.GetRequiredService<PipelineEventHub>().ListenConnections);
     }
 }
