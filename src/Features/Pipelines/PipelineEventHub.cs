@@ -214,7 +214,7 @@ public sealed partial class PipelineEventHub : BackgroundService
     {
         // The host starts while start-up still waits for the database and applies the migrations; listening then would
         // only retry beside that wait (a Warning per backoff step during an outage), and no stream opens before /api does.
-        if (!await _schema.Outcome.WaitAsync(stoppingToken)) return;
+        if (!await _schema.AppliedAsync(stoppingToken)) return;
         await Task.WhenAll(ListenAsync(stoppingToken), DispatchAsync(stoppingToken), HeartbeatAsync(stoppingToken));
     }
 

@@ -62,7 +62,7 @@ public abstract partial class RecurringJob(NpgsqlDataSource db, SchemaMigration 
     {
         if (!settings.Value.Enabled) return;
         // The host starts while the migrations are applied: the first run waits for its tables.
-        if (!await schema.Outcome.WaitAsync(stoppingToken)) return;
+        if (!await schema.AppliedAsync(stoppingToken)) return;
         using var timer = new PeriodicTimer(Interval);
         do
         {

@@ -14,7 +14,7 @@ namespace AssetForge.Tests.Infrastructure;
 /// </summary>
 public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) : IClassFixture<MigrationWindowTests.Factory>
 {
-    public sealed class Factory : ApiFactory
+    public class Factory : ApiFactory
     {
         protected override bool WaitsForMigrations => false;
 
@@ -22,23 +22,34 @@ public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) :
         protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Jobs:Enabled", "true")];
     }
 
+    /// <summary>Evolve reads its changelog first; holding that table makes the migration wait as a long one would.</summary>
+    internal static async Task<NpgsqlTransaction> HoldMigrationsAsync(NpgsqlConnection blocker)
+    {
+        var hold = await blocker.BeginTransactionAsync();
+        await using var lockTable = new NpgsqlCommand($"LOCK TABLE {Migrations.MetadataTable} IN ACCESS EXCLUSIVE MODE", blocker, hold);
+        await lockTable.ExecuteNonQueryAsync();
+        return hold;
+    }
+
+    internal static async Task<HttpClient> StartInsideWindowAsync(ApiFactory factory)
+    {
+        var starting = Task.Run(() => factory.ClientWith(Tokens.Member(Tokens.NewSubject())));
+        Assert.True(await Task.WhenAny(starting, Task.Delay(TimeSpan.FromSeconds(20))) == starting,
+            "the host did not start while its migrations were waiting");
+        return await starting;
+    }
+
     [Fact]
     public async Task While_migrations_are_applied_it_is_live_but_not_ready_the_api_answers_503_and_jobs_and_listening_wait_then_all_run()
     {
         var owner = await Arrange.NewUserAsync(factory.Db);
         var expired = await Features.Pipelines.PipelineKit.InsertAsync(factory.Db, owner, "processing", expiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
-        // Evolve reads its changelog first; holding that table makes the migration wait as a long one would.
         await using var blocker = await factory.Db.OpenConnectionAsync();
-        var hold = await blocker.BeginTransactionAsync();
-        await using (var lockTable = new NpgsqlCommand($"LOCK TABLE {Migrations.MetadataTable} IN ACCESS EXCLUSIVE MODE", blocker, hold))
-            await lockTable.ExecuteNonQueryAsync();
+        var hold = await HoldMigrationsAsync(blocker);
         HttpClient client;
         try
         {
-            var starting = Task.Run(() => factory.ClientWith(Tokens.Member(Tokens.NewSubject())));
-            Assert.True(await Task.WhenAny(starting, Task.Delay(TimeSpan.FromSeconds(20))) == starting,
-                "the host did not start while its migrations were waiting");
-            client = await starting;
+            client = await StartInsideWindowAsync(factory);
 
             await (await client.GetAsync("/health/live")).AssertStatusAsync(HttpStatusCode.OK);
             foreach (var path in new[] { "/health/ready", "/api/me" })
