@@ -64,19 +64,26 @@ public abstract partial class RecurringJob(NpgsqlDataSource db, SchemaMigration 
         // The host starts while the migrations are applied: the first run waits for its tables.
         if (!await schema.AppliedAsync(stoppingToken)) return;
         using var timer = new PeriodicTimer(Interval);
-        do
+        try
         {
-            try
+            do
             {
-                await TryRunAsync(stoppingToken);
+                try
+                {
+                    await TryRunAsync(stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // A failed run (database briefly away, say) must not end the schedule.
+                    LogFailed(logger, e, Name);
+                }
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                // A failed run (database briefly away, say) must not end the schedule.
-                LogFailed(logger, e, Name);
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, not failing: a host whose start failed would log a cancelled job as "BackgroundService failed".
+        }
     }
 
     /// <summary>A stable 64-bit advisory-lock key derived from the job's name.</summary>

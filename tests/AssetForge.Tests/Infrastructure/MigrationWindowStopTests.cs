@@ -1,5 +1,6 @@
 using AssetForge.Features.Pipelines;
 using AssetForge.Infrastructure.Data;
+using AssetForge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -25,18 +26,39 @@ public sealed class MigrationWindowStopTests(MigrationWindowStopTests.Factory fa
             await MigrationWindowTests.StartInsideWindowAsync(factory);
             Assert.False(factory.Services.GetRequiredService<SchemaMigration>().Outcome.IsCompleted);
 
-            var waiting = factory.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
-            Assert.Contains(waiting, s => s is PipelineEventHub);
-            Assert.True(waiting.Count >= 2, "the event hub and the jobs");
-            foreach (var service in waiting)
-            {
-                await service.StopAsync(CancellationToken.None);
-                Assert.Equal(TaskStatus.RanToCompletion, service.ExecuteTask?.Status);
-            }
+            await AssertEachStopsAsCompletedAsync(factory.Services);
         }
         finally
         {
             await hold.RollbackAsync();
         }
+    }
+
+    internal static async Task AssertEachStopsAsCompletedAsync(IServiceProvider services)
+    {
+        var running = services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+        Assert.Contains(running, s => s is PipelineEventHub);
+        Assert.True(running.Count >= 2, "the event hub and the jobs");
+        foreach (var service in running)
+        {
+            await service.StopAsync(CancellationToken.None);
+            Assert.True(service.ExecuteTask?.Status == TaskStatus.RanToCompletion, $"{service.GetType().Name} ended {service.ExecuteTask?.Status}");
+        }
+    }
+}
+
+/// <summary>The same once migrated: a job between runs, the hub listening, both end quietly when stopped.</summary>
+public sealed class BackgroundServiceStopTests(BackgroundServiceStopTests.Factory factory) : IClassFixture<BackgroundServiceStopTests.Factory>
+{
+    public sealed class Factory : ApiFactory
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Jobs:Enabled", "true")];
+    }
+
+    [Fact]
+    public async Task Services_stopped_while_running_end_as_completed_not_as_cancelled()
+    {
+        await Features.Pipelines.EventsFactory.WaitListeningAsync(factory);
+        await MigrationWindowStopTests.AssertEachStopsAsCompletedAsync(factory.Services);
     }
 }
