@@ -90,13 +90,13 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         await (await user.Client.SendAsync(Get($"/api/pipelines/{Guid.NewGuid()}", traceparent))).AssertStatusAsync(HttpStatusCode.NotFound);
 
         Activity? server = null, query = null;
-        await Tracing.WaitUntilAsync(() =>
+        await Arrange.WaitUntilAsync(() =>
         {
             var spans = factory.SpansOf(traceId);
             server = spans.FirstOrDefault(a => a.Kind == ActivityKind.Server);
             query = spans.FirstOrDefault(a => a.Source.Name == "Npgsql" && a.DisplayName == "Pipelines.GetPipeline.FindAsync");
-            return server is not null && query is not null;
-        }, "the request's server span and its query span");
+            return Task.FromResult(server is not null && query is not null);
+        }, "the request's server span and its query span", seconds: 5);
 
         Assert.Equal(parentSpanId, server!.ParentSpanId.ToHexString());   // the caller's traceparent was continued
         Assert.Equal("/api/pipelines/{id}", server.GetTagItem("http.route"));
@@ -121,8 +121,8 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
             Assert.Matches("^[0-9a-f]{16}$", line.Scope.GetValueOrDefault("SpanId")?.ToString());
         });
 
-        await Tracing.WaitUntilAsync(() => factory.Db.ScalarAsync<long>(
-            "SELECT count(*) FROM api_errors WHERE request_id = $1", traceId).GetAwaiter().GetResult() == 1, "the api_errors row");
+        await Arrange.WaitUntilAsync(async () => await factory.Db.ScalarAsync<long>(
+            "SELECT count(*) FROM api_errors WHERE request_id = $1", traceId) == 1, "the api_errors row", seconds: 5);
     }
 
     [Fact]
@@ -219,8 +219,8 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         }
 
         // The server notices the client left on its next write (a heartbeat at the latest), so poll.
-        await Tracing.WaitUntilAsync(() => Gauge(ScrapeAsync(factory.Server, managementPort).GetAwaiter().GetResult(), gauge) < open,
-            "the gauge to fall once the stream ended");
+        await Arrange.WaitUntilAsync(async () => Gauge(await ScrapeAsync(factory.Server, managementPort), gauge) < open,
+            "the gauge to fall once the stream ended", seconds: 5);
     }
 
     [Fact]
@@ -317,7 +317,7 @@ public sealed class TelemetryResourceTests(TelemetryResourceTests.Factory factor
         var problem = await (await user.Client.SendAsync(request)).AssertProblemAsync(HttpStatusCode.NotFound);
 
         Assert.Equal(traceId, problem.GetProperty("traceId").GetString());
-        await Tracing.WaitUntilAsync(() => ended.Any(a => a.Source.Name == "Npgsql"), "the request's spans to end");
+        await Arrange.WaitUntilAsync(() => Task.FromResult(ended.Any(a => a.Source.Name == "Npgsql")), "the request's spans to end", seconds: 5);
         // Propagation-only: no timing or tags kept (the trace flags still carry the caller's sampling decision on).
         Assert.All(ended, a => Assert.False(a.IsAllDataRequested || a.TagObjects.Any(), $"{a.Source.Name} span {a.DisplayName} was recorded"));
     }

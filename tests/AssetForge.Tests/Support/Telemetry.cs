@@ -90,14 +90,4 @@ public static class Tracing
         using var reader = new StreamReader(http.Response.Body);
         return await reader.ReadToEndAsync();
     }
-
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (condition()) return;
-            await Task.Delay(50);
-        }
-        throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}.");
-    }
 }
