@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading.Channels;
+using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Identity;
@@ -24,7 +25,7 @@ public static partial class RecordUnhandledException
         Guid Id, DateTimeOffset OccurredAt, string RequestId, string Endpoint, string Method, string? Route, string? Query,
         Guid? UserId, string? IpAddress, string? UserAgent, KeyValuePair<string, string>[] Headers, Exception Exception);
 
-    public sealed partial class Recorder : BackgroundService, IUnhandledExceptionObserver
+    public sealed partial class Recorder : BackgroundWork, IUnhandledExceptionObserver
     {
         private readonly NpgsqlDataSource _db;
         private readonly TimeProvider _clock;
@@ -81,19 +82,13 @@ public static partial class RecordUnhandledException
                 exception));
         }
 
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        // On shutdown what is still queued is lost, as it would be in a crash.
+        protected override async Task RunUntilStoppedAsync(CancellationToken stoppingToken)
         {
-            try
+            await foreach (var error in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                await foreach (var error in _queue.Reader.ReadAllAsync(stoppingToken))
-                {
-                    AppMetrics.UnhandledQueued.Add(-1);
-                    await WriteAsync(error, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // Shutting down: what is still queued is lost, as it would be in a crash.
+                AppMetrics.UnhandledQueued.Add(-1);
+                await WriteAsync(error, stoppingToken);
             }
         }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
+using AssetForge.Infrastructure;
 using AssetForge.Infrastructure.Data;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Infrastructure.Telemetry;
@@ -36,7 +37,7 @@ public sealed record PipelineDeleted(Guid Id);
 /// channel and hold no database connection. When the LISTEN connection drops it reconnects with backoff and, since
 /// the notifications sent meanwhile are lost, sends every open stream a fresh snapshot.
 /// </summary>
-public sealed partial class PipelineEventHub : BackgroundService
+public sealed partial class PipelineEventHub : BackgroundWork
 {
     public const string ChannelName = "assetforge_pipelines";
 
@@ -210,11 +211,11 @@ public sealed partial class PipelineEventHub : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunUntilStoppedAsync(CancellationToken stoppingToken)
     {
         // The host starts while start-up still waits for the database and applies the migrations; listening then would
         // only retry beside that wait (a Warning per backoff step during an outage), and no stream opens before /api does.
-        if (!await _schema.AppliedAsync(stoppingToken)) return;
+        if (!await _schema.Outcome.WaitAsync(stoppingToken)) return;
         await Task.WhenAll(ListenAsync(stoppingToken), DispatchAsync(stoppingToken), HeartbeatAsync(stoppingToken));
     }
 

@@ -101,23 +101,6 @@ public sealed class SchemaMigration
     /// <summary>True once applied; false when start-up gave up (the process is then stopping).</summary>
     public Task<bool> Outcome => _outcome.Task;
 
-    /// <summary>
-    /// For background services: the outcome, or false when the host stops first. A host whose start fails (its port
-    /// taken) cancels its services without calling StopAsync, so a wait that ended cancelled was logged as
-    /// "BackgroundService failed", an Error under the real one.
-    /// </summary>
-    public async Task<bool> AppliedAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await Outcome.WaitAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
     internal void Finish(bool applied) => _outcome.TrySetResult(applied);
 }
 

@@ -14,7 +14,7 @@ namespace AssetForge.Infrastructure.Jobs;
 /// holds a PostgreSQL session advisory lock, so a second replica skips the run instead of doing it twice.
 /// Set Jobs:Enabled=false to stop the schedule (tests call <see cref="TryRunAsync"/> directly).
 /// </summary>
-public abstract partial class RecurringJob(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> settings, ILogger logger) : BackgroundService
+public abstract partial class RecurringJob(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> settings, ILogger logger) : BackgroundWork
 {
     protected abstract string Name { get; }
 
@@ -58,32 +58,25 @@ public abstract partial class RecurringJob(NpgsqlDataSource db, SchemaMigration 
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunUntilStoppedAsync(CancellationToken stoppingToken)
     {
         if (!settings.Value.Enabled) return;
         // The host starts while the migrations are applied: the first run waits for its tables.
-        if (!await schema.AppliedAsync(stoppingToken)) return;
+        if (!await schema.Outcome.WaitAsync(stoppingToken)) return;
         using var timer = new PeriodicTimer(Interval);
-        try
+        do
         {
-            do
+            try
             {
-                try
-                {
-                    await TryRunAsync(stoppingToken);
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // A failed run (database briefly away, say) must not end the schedule.
-                    LogFailed(logger, e, Name);
-                }
+                await TryRunAsync(stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A failed run (database briefly away, say) must not end the schedule.
+                LogFailed(logger, e, Name);
+            }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping, not failing: a host whose start failed would log a cancelled job as "BackgroundService failed".
-        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>A stable 64-bit advisory-lock key derived from the job's name.</summary>
