@@ -111,7 +111,7 @@ public static partial class AggregateErrors
 
     /// <summary>Runs the aggregation every Errors:AggregationIntervalSeconds on one replica at a time.</summary>
     public sealed partial class Job(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> jobs, IOptions<ErrorsSettings> options, TimeProvider clock,
-        ILogger<Job> logger) : RecurringJob(db, schema, jobs, logger)
+        ILogger<Job> logger) : RecurringJob(db, schema, jobs, clock, logger)
     {
         private readonly ErrorsSettings _settings = options.Value;
 
@@ -121,7 +121,7 @@ public static partial class AggregateErrors
 
         protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
         {
-            var now = clock.GetUtcNow();
+            var now = Clock.GetUtcNow();
             var completeBefore = FloorHour(now - SettleTime);
             var earliest = _settings.RetentionDays > 0 ? FloorHour(now.AddDays(-_settings.RetentionDays)) : DateTimeOffset.UnixEpoch;
             long rows = 0;

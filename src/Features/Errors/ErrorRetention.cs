@@ -18,7 +18,7 @@ public static partial class ErrorRetention
 
     /// <summary>Runs every Errors:RetentionIntervalSeconds (default an hour) on one replica at a time.</summary>
     public sealed partial class Job(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> jobs, IOptions<ErrorsSettings> options, TimeProvider clock,
-        ILogger<Job> logger) : RecurringJob(db, schema, jobs, logger)
+        ILogger<Job> logger) : RecurringJob(db, schema, jobs, clock, logger)
     {
         private readonly ErrorsSettings _settings = options.Value;
 
@@ -29,7 +29,7 @@ public static partial class ErrorRetention
         protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
         {
             if (_settings.RetentionDays == 0) return 0;
-            var cutoff = clock.GetUtcNow().AddDays(-_settings.RetentionDays);
+            var cutoff = Clock.GetUtcNow().AddDays(-_settings.RetentionDays);
             var deleted = await DeleteOldErrors.DeleteInBatchesAsync(connection, cutoff, resolvedOnly: false, _settings.RetentionBatchSize, ct);
             await ForgetAggregatedHoursAsync(connection, AggregateErrors.FloorHour(cutoff), ct);
             if (deleted > 0) LogDeleted(logger, deleted, cutoff);

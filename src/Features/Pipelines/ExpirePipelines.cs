@@ -15,7 +15,7 @@ namespace AssetForge.Features.Pipelines;
 public static partial class ExpirePipelines
 {
     public sealed class Job(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> jobs, IOptions<PipelinesSettings> options,
-        ILogger<Job> logger) : RecurringJob(db, schema, jobs, logger)
+        TimeProvider clock, ILogger<Job> logger) : RecurringJob(db, schema, jobs, clock, logger)
     {
         private readonly PipelinesSettings _settings = options.Value;
 

@@ -13,7 +13,7 @@ namespace AssetForge.Features.Pipelines;
 public static partial class PipelineRetention
 {
     public sealed class Job(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> jobs, IOptions<PipelinesSettings> options, TimeProvider clock,
-        ILogger<Job> logger) : RecurringJob(db, schema, jobs, logger)
+        ILogger<Job> logger) : RecurringJob(db, schema, jobs, clock, logger)
     {
         private readonly PipelinesSettings _settings = options.Value;
 
@@ -23,7 +23,7 @@ public static partial class PipelineRetention
 
         protected override async Task<long> RunAsync(NpgsqlConnection connection, CancellationToken ct)
         {
-            var deleted = await CleanupPipelines.DeleteTerminalAsync(connection, clock.GetUtcNow() - _settings.Retention,
+            var deleted = await CleanupPipelines.DeleteTerminalAsync(connection, Clock.GetUtcNow() - _settings.Retention,
                 _settings.JobBatchSize, ct);
             if (deleted > 0) LogDeleted(logger, deleted, _settings.RetentionDays);
             return deleted;

@@ -223,7 +223,7 @@ public static class IdempotencyExtensions
 
 /// <summary>Removes expired idempotency keys every Idempotency:JobIntervalSeconds, in batches.</summary>
 public sealed partial class IdempotencyKeyRetentionJob(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> jobs, IOptions<IdempotencySettings> options,
-    ILogger<IdempotencyKeyRetentionJob> logger) : Jobs.RecurringJob(db, schema, jobs, logger)
+    TimeProvider clock, ILogger<IdempotencyKeyRetentionJob> logger) : Jobs.RecurringJob(db, schema, jobs, clock, logger)
 {
     private readonly IdempotencySettings _settings = options.Value;
 

@@ -11,11 +11,16 @@ namespace AssetForge.Infrastructure.Jobs;
 
 /// <summary>
 /// A background job that runs every <see cref="Interval"/> on at most one replica at a time: each run
-/// holds a PostgreSQL session advisory lock, so a second replica skips the run instead of doing it twice.
+/// holds a PostgreSQL session advisory lock, so a second replica skips the run instead of doing it twice. The first
+/// run comes Jobs:StartDelaySeconds after the migrations are applied; delay and interval run on the app's one clock.
 /// Set Jobs:Enabled=false to stop the schedule (tests call <see cref="TryRunAsync"/> directly).
 /// </summary>
-public abstract partial class RecurringJob(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> settings, ILogger logger) : BackgroundWork
+public abstract partial class RecurringJob(NpgsqlDataSource db, SchemaMigration schema, IOptions<JobSettings> settings, TimeProvider clock,
+    ILogger logger) : BackgroundWork
 {
+    /// <summary>The app's one clock (tests move a fake one).</summary>
+    protected TimeProvider Clock { get; } = clock;
+
     protected abstract string Name { get; }
 
     protected abstract TimeSpan Interval { get; }
@@ -63,7 +68,8 @@ public abstract partial class RecurringJob(NpgsqlDataSource db, SchemaMigration 
         if (!settings.Value.Enabled) return;
         // The host starts while the migrations are applied: the first run waits for its tables.
         if (!await schema.Outcome.WaitAsync(stoppingToken)) return;
-        using var timer = new PeriodicTimer(Interval);
+        await Task.Delay(TimeSpan.FromSeconds(settings.Value.StartDelaySeconds), Clock, stoppingToken);
+        using var timer = new PeriodicTimer(Interval, Clock);
         do
         {
             try

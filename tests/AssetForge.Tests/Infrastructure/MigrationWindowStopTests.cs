@@ -47,7 +47,7 @@ public sealed class MigrationWindowStopTests(MigrationWindowStopTests.Factory fa
     }
 }
 
-/// <summary>The same once migrated: a job between runs, the hub listening, both end quietly when stopped.</summary>
+/// <summary>The same once migrated: the jobs waiting out their start delay, the hub listening, all end quietly when stopped.</summary>
 public sealed class BackgroundServiceStopTests(BackgroundServiceStopTests.Factory factory) : IClassFixture<BackgroundServiceStopTests.Factory>
 {
     public sealed class Factory : ApiFactory

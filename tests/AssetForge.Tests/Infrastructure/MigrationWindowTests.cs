@@ -18,8 +18,9 @@ public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) :
     {
         protected override bool WaitsForMigrations => false;
 
-        // The expiry job runs once at start: it must wait for the migrations too.
-        protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Jobs:Enabled", "true")];
+        // The expiry job runs once the migrations are applied (no start delay here): it must wait for them.
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+            [new("Jobs:Enabled", "true"), new("Jobs:StartDelaySeconds", "0")];
     }
 
     /// <summary>Evolve reads its changelog first; holding that table makes the migration wait as a long one would.</summary>

@@ -27,6 +27,7 @@ public sealed class SettingsTests
     [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0/99")]
     [InlineData("Cors:AllowedOrigins:0", "example.com")]
     [InlineData("Jobs:Enabled", "sometimes")]
+    [InlineData("Jobs:StartDelaySeconds", "-1", "between 0 and 3600")]
     // Sections added after issue 10's first round read configuration themselves: each out-of-range value here was
     // clamped or ignored (a negative drain or slow-query threshold), Database:RetryAfterSeconds was only read while
     // answering a 503, and MaxStreams=1e9 was read as a double.
