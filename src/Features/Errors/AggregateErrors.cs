@@ -45,12 +45,20 @@ public static partial class AggregateErrors
         return run;
     }
 
+    /// <summary>
+    /// The batch's first statement: the write lock, and no JIT for the rest of the transaction. The planner's estimate
+    /// for the hours joined to api_errors always passes jit_above_cost, and compiling took ~0.5 s where a run with
+    /// nothing to do takes ~1 ms (a day of 1.5 M errors was slower with JIT too; docs/performance.md). Transaction-local:
+    /// a session option (Options=-c jit=off) would be refused by poolers such as PgBouncer.
+    /// </summary>
+    internal const string LockWithoutJit = "SELECT true FROM pg_advisory_xact_lock(@lockKey), set_config('jit', 'off', true)";
+
     // One transaction (the batch): the lock first, so the statement's snapshot sees every committed bucket.
     // Rerunning an hour replaces it: buckets whose group has no errors any more (retention deleted them) are
     // removed, the others are upserted on the NULLS NOT DISTINCT key and only rewritten when a figure changed,
     // so running twice leaves identical rows. Hours with no errors are marked done too.
     [Query(
-        "SELECT true FROM pg_advisory_xact_lock(@lockKey)",
+        LockWithoutJit,
         """
         WITH hours AS (
             SELECT h.hour_bucket

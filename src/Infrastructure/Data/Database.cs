@@ -92,9 +92,6 @@ public static partial class Database
         return builder;
     }
 
-    internal static string WithoutJit(string? options) =>
-        options?.Contains("jit", StringComparison.OrdinalIgnoreCase) == true ? options : $"{options} -c jit=off".TrimStart();
-
     public static void Configure(NpgsqlSlimDataSourceBuilder builder)
     {
         var csb = builder.ConnectionStringBuilder;
@@ -109,11 +106,6 @@ public static partial class Database
         // of in the pool's fair queue. Under get-pipeline load on 2 cores the default 100 let 32 backends run at once and
         // put ~100 ms into each command's p99; 8 took it to ~45 ms (docs/performance.md).
         if (!Says(csb, "Maximum Pool Size")) csb.MaxPoolSize = DefaultMaxPoolSize;
-        // and no JIT: PostgreSQL compiles a statement whose estimated cost passes jit_above_cost, and estimates misfire on
-        // our CTEs. The error aggregation, with nothing to do, spent ~0.5 s compiling against ~1 ms of work, on every
-        // run and at every start; with 24 hours to do it was slower with JIT too (docs/performance.md). A session option
-        // set at connection start, so the pool's resets keep it. An Options value that names jit wins.
-        csb.Options = WithoutJit(csb.Options);
         if (string.IsNullOrEmpty(csb.ApplicationName)) csb.ApplicationName = "assetforge-api";
         builder.Name = DataSourceName;
         builder.EnableArrays();

@@ -24,13 +24,6 @@ public sealed class DatabaseDefaultsTests(DatabaseDefaultsTests.Factory factory)
     }
 
     [Fact]
-    public async Task Its_sessions_run_without_postgresqls_jit()
-    {
-        await using var command = factory.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("SHOW jit");
-        Assert.Equal("off", await command.ExecuteScalarAsync());
-    }
-
-    [Fact]
     public async Task A_started_host_holds_a_pooled_connection_before_its_first_request()
     {
         // Nothing has been requested of this host: the connection is the start-up's own, opened so that the first
@@ -52,18 +45,5 @@ public sealed class DatabaseDefaultsTests(DatabaseDefaultsTests.Factory factory)
         Assert.Equal(3, builder.ConnectionStringBuilder.MaxPoolSize);
         Assert.Equal(0, builder.ConnectionStringBuilder.MaxAutoPrepare);
         Assert.False(builder.ConnectionStringBuilder.NoResetOnClose);
-    }
-
-    [Theory]
-    [InlineData(null, "-c jit=off")]
-    [InlineData("-c search_path=assets", "-c search_path=assets -c jit=off")]
-    [InlineData("-c jit=on", "-c jit=on")]
-    [InlineData("-c JIT_above_cost=1e6", "-c JIT_above_cost=1e6")]
-    public void Options_keep_what_they_say_and_gain_jit_off_unless_they_name_it(string? options, string expected)
-    {
-        var builder = new NpgsqlSlimDataSourceBuilder(new NpgsqlConnectionStringBuilder { Host = "localhost", Options = options }.ConnectionString);
-        Database.Configure(builder);
-
-        Assert.Equal(expected, builder.ConnectionStringBuilder.Options);
     }
 }

@@ -17,6 +17,30 @@ public sealed class AggregateErrorsTests(ClockedApiFactory factory) : IClassFixt
         return day;
     }
 
+    [Fact]
+    public async Task Its_transaction_plans_without_jit_and_leaves_the_session_as_it_was()
+    {
+        // The batch's later statements are planned after its first one has run, as the job's statement is.
+        await using var connection = await factory.Db.OpenConnectionAsync();
+        await using (var on = new NpgsqlCommand("SET jit = on", connection)) await on.ExecuteNonQueryAsync();
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(AggregateErrors.LockWithoutJit) { Parameters = { new("lockKey", AggregateErrors.WriteLockKey) } },
+                new NpgsqlBatchCommand("SELECT current_setting('jit')"),
+            },
+        };
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            Assert.True(await reader.ReadAsync() && reader.GetBoolean(0));
+            Assert.True(await reader.NextResultAsync() && await reader.ReadAsync());
+            Assert.Equal("off", reader.GetString(0));
+        }
+        await using var after = new NpgsqlCommand("SHOW jit", connection);
+        Assert.Equal("on", await after.ExecuteScalarAsync());
+    }
+
     private async Task RunJobAsync(DateTimeOffset now)
     {
         factory.Clock.AdjustTime(now);
