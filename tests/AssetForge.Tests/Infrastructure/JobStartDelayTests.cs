@@ -17,9 +17,6 @@ public sealed class JobStartDelayTests(JobStartDelayTests.Factory factory) : ICl
             [new("Jobs:Enabled", "true"), new("Jobs:StartDelaySeconds", "30")];
     }
 
-    private Task<string> StatusAsync(Guid id) =>
-        factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", id);
-
     [Fact]
     public async Task The_expiry_jobs_first_run_comes_once_the_start_delay_has_passed_not_at_start()
     {
@@ -30,12 +27,12 @@ public sealed class JobStartDelayTests(JobStartDelayTests.Factory factory) : ICl
 
         factory.Clock.Advance(TimeSpan.FromSeconds(29));
         await Task.Delay(300); // time enough for a job that did not wait to have run
-        Assert.Equal("processing", await StatusAsync(expired));
+        Assert.Equal("processing", await PipelineKit.StatusAsync(factory.Db, expired));
 
         await Arrange.WaitUntilAsync(async () =>
         {
             factory.Clock.Advance(TimeSpan.FromSeconds(1));
-            return await StatusAsync(expired) == "failed";
+            return await PipelineKit.StatusAsync(factory.Db, expired) == "failed";
         }, "the expiry job's first run", seconds: 10);
     }
 }

@@ -61,7 +61,7 @@ public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) :
                 Assert.Contains("migrations are being applied", problem.GetProperty("detail").GetString());
             }
             await Task.Delay(300); // time enough for a job that did not wait to have run
-            Assert.Equal("processing", await factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", expired));
+            Assert.Equal("processing", await Features.Pipelines.PipelineKit.StatusAsync(factory.Db, expired));
             Assert.Equal(0, factory.Services.GetRequiredService<PipelineEventHub>().ListenConnections);
         }
         finally
@@ -72,8 +72,7 @@ public sealed class MigrationWindowTests(MigrationWindowTests.Factory factory) :
         await Arrange.WaitUntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK,
             "readiness once the migrations are applied", seconds: 10);
         await (await client.GetAsync("/api/me")).AssertStatusAsync(HttpStatusCode.OK);
-        await Arrange.WaitUntilAsync(async () => await factory.Db.ScalarAsync<string>(
-                "SELECT status::text FROM generation_pipelines WHERE id = $1", expired) == "failed",
+        await Arrange.WaitUntilAsync(async () => await Features.Pipelines.PipelineKit.StatusAsync(factory.Db, expired) == "failed",
             "the expiry job's first run", seconds: 10);
         await Features.Pipelines.EventsFactory.WaitListeningAsync(factory);
         Assert.Equal(1, factory.Services.GetRequiredService<PipelineEventHub>().ListenConnections);

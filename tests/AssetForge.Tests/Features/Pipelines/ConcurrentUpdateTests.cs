@@ -46,7 +46,7 @@ public sealed class ConcurrentUpdateTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Contains(await factory.Db.ScalarAsync<int>("SELECT progress FROM generation_pipelines WHERE id = $1", created.Id), progressSent);
         Assert.Contains(await factory.Db.ScalarAsync<string>("SELECT current_stage FROM generation_pipelines WHERE id = $1", created.Id), stageNames);
         Assert.True(await factory.Db.ScalarAsync<DateTime>("SELECT updated_at FROM generation_pipelines WHERE id = $1", created.Id) > updatedBefore);
-        Assert.Equal("processing", await factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", created.Id));
+        Assert.Equal("processing", await PipelineKit.StatusAsync(factory.Db, created.Id));
 
         Assert.Contains(await factory.Db.ScalarAsync<int>("SELECT progress FROM pipeline_stages WHERE id = $1", mesh), meshProgressSent);
         Assert.True(await factory.Db.ScalarAsync<bool>("""

@@ -24,7 +24,7 @@ public sealed class MaintenanceTests(SmallBatchApiFactory factory) : IClassFixtu
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    private Task<string> StatusAsync(Guid id) => factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", id);
+    private Task<string> StatusAsync(Guid id) => PipelineKit.StatusAsync(factory.Db, id);
 
     private Task<bool> ExistsAsync(Guid id) => factory.Db.ScalarAsync<bool>("SELECT EXISTS (SELECT FROM generation_pipelines WHERE id = $1)", id);
 

@@ -30,6 +30,10 @@ internal static class PipelineKit
         return created with { Body = body, ETag = response.Headers.ETag!.ToString() };
     }
 
+    /// <summary>The pipeline's status as stored, read past the API.</summary>
+    public static Task<string> StatusAsync(NpgsqlDataSource db, Guid id) =>
+        db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", id);
+
     /// <summary>Inserts a pipeline row (no stages) straight into the table and returns its id.</summary>
     public static async Task<Guid> InsertAsync(NpgsqlDataSource db, Guid userId, string status = "initializing",
         DateTimeOffset? createdAt = null, DateTimeOffset? completedAt = null, DateTimeOffset? expiresAt = null,

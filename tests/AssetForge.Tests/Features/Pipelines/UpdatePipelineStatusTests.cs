@@ -35,7 +35,7 @@ public sealed class UpdatePipelineStatusTests(ApiFactory factory) : IClassFixtur
         {
             var pipeline = await response.AssertStatusAsync(HttpStatusCode.OK);
             Assert.Equal(to, pipeline.GetProperty("status").GetString());
-            Assert.Equal(to, await factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", id));
+            Assert.Equal(to, await PipelineKit.StatusAsync(factory.Db, id));
         }
         else
         {
@@ -96,7 +96,7 @@ public sealed class UpdatePipelineStatusTests(ApiFactory factory) : IClassFixtur
         var created = await PipelineKit.CreateProcessingAsync(user);
         var problem = await (await user.PatchAsync($"/api/pipelines/{created.Id}/status", body)).AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
-        Assert.Equal("processing", await factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", created.Id));
+        Assert.Equal("processing", await PipelineKit.StatusAsync(factory.Db, created.Id));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class UpdatePipelineStatusTests(ApiFactory factory) : IClassFixtur
         var problem = await (await user.PatchAsync($"/api/pipelines/{created.Id}/status", """{"status":"failed","errorStage":"bake"}"""))
             .AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("errorStage", out _));
-        Assert.Equal("processing", await factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", created.Id));
+        Assert.Equal("processing", await PipelineKit.StatusAsync(factory.Db, created.Id));
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class UpdatePipelineStatusTests(ApiFactory factory) : IClassFixtur
         await (await user.PatchAsync($"/api/pipelines/{created.Id}/progress", """{"progress":3}""")).AssertStatusAsync(HttpStatusCode.OK);
         await (await user.PatchAsync($"/api/pipelines/{created.Id}/status", """{"status":"processing"}""", created.ETag))
             .AssertProblemAsync(HttpStatusCode.PreconditionFailed);
-        Assert.Equal("initializing", await factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", created.Id));
+        Assert.Equal("initializing", await PipelineKit.StatusAsync(factory.Db, created.Id));
         var stranger = await factory.SignInAsync();
         await (await stranger.PatchAsync($"/api/pipelines/{created.Id}/status", """{"status":"cancelled"}""")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
@@ -138,6 +138,6 @@ public sealed class UpdatePipelineStatusTests(ApiFactory factory) : IClassFixtur
         Assert.Single(winners);
         Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
         var winner = (await winners[0].ReadJsonAsync()).GetProperty("status").GetString();
-        Assert.Equal(winner, await factory.Db.ScalarAsync<string>("SELECT status::text FROM generation_pipelines WHERE id = $1", created.Id));
+        Assert.Equal(winner, await PipelineKit.StatusAsync(factory.Db, created.Id));
     }
 }
