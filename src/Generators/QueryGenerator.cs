@@ -298,7 +298,7 @@ public sealed class QueryGenerator : IIncrementalGenerator
         {
             var statements = string.Join(", ", Enumerable.Range(0, m.Statements.Length).Select(s => $"__{m.Method}_Sql{s}"));
             var names = string.Join(", ", m.StatementParameters.Select(n => "[" + string.Join(", ", n.Select(Naming.Literal)) + "]"));
-            sb.AppendLine($"{indent}    new(\"{m.ContainerTypeName.Replace("global::", "")}.{m.Method}\", [{statements}], [{names}],");
+            sb.AppendLine($"{indent}    new(\"{FullName(m)}\", [{statements}], [{names}],");
             sb.AppendLine($"{indent}        static statement => statement switch");
             sb.AppendLine($"{indent}        {{");
             for (var s = 0; s < m.Statements.Length; s++)
@@ -328,9 +328,14 @@ public sealed class QueryGenerator : IIncrementalGenerator
     private static void EmitMethod(StringBuilder sb, QueryModel m, string indent)
     {
         var ct = m.CancellationToken ?? "global::System.Threading.CancellationToken.None";
-        var i2 = indent + "    ";
-        sb.AppendLine($"{indent}{m.Signature}");
-        sb.AppendLine($"{indent}{{");
+        var i1 = indent + "    ";
+        var i2 = i1 + "    ";
+        const string timing = "global::AssetForge.Infrastructure.Data.QueryTiming";
+        var outer = sb;
+        outer.AppendLine($"{indent}{m.Signature}");
+        outer.AppendLine($"{indent}{{");
+        // The body runs inside a timing try/finally; it is built apart so the batch's late declarations land in it.
+        sb = new StringBuilder();
         if (m.Statements.Length == 1)
         {
             sb.AppendLine(m.ExecutorIsDataSource
@@ -382,8 +387,20 @@ public sealed class QueryGenerator : IIncrementalGenerator
             var at = sb.ToString().LastIndexOf(marker, System.StringComparison.Ordinal);
             sb.Insert(at, declarations);
         }
-        sb.AppendLine($"{indent}}}");
+        outer.AppendLine($"{i1}var __started = {timing}.Start();");
+        outer.AppendLine($"{i1}try");
+        outer.AppendLine($"{i1}{{");
+        outer.Append(sb);
+        outer.AppendLine($"{i1}}}");
+        outer.AppendLine($"{i1}finally");
+        outer.AppendLine($"{i1}{{");
+        outer.AppendLine($"{i2}{timing}.Stop(\"{FullName(m)}\", __started);");
+        outer.AppendLine($"{i1}}}");
+        outer.AppendLine($"{indent}}}");
     }
+
+    /// <summary>The name the catalog, the spans and the slow-query log know a query by.</summary>
+    private static string FullName(QueryModel m) => $"{m.ContainerTypeName.Replace("global::", "")}.{m.Method}";
 
     private static string DeclaredResultType(ResultModel r) => r.Kind switch
     {

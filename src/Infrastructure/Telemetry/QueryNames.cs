@@ -44,11 +44,12 @@ public static class QueryNames
 
     private static FrozenDictionary<string, Candidate[]> Build() =>
         QueryCatalog.All()
-            .Select(q => new Candidate(q.Statements, Short(q.Name)))
+            .Select(q => new Candidate(q.Statements, WithoutPrefix(q.Name)))
             .GroupBy(c => c.Statements[0], StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
 
-    private static string Short(string name) =>
+    /// <summary>A generated query's full name without the assembly's namespace prefix.</summary>
+    public static string WithoutPrefix(string name) =>
         name.StartsWith("AssetForge.Features.", StringComparison.Ordinal) ? name["AssetForge.Features.".Length..]
         : name.StartsWith("AssetForge.", StringComparison.Ordinal) ? name["AssetForge.".Length..]
         : name;

@@ -41,7 +41,9 @@ public sealed class GeneratorTests
         // Each statement binds what it names, numbered in the method's order: the second sends @id as $1, @moods as $2.
         Assert.Contains(generated, g => g.Contains("mood = ANY($2) AND id <> $1"));
         Assert.Contains(generated, g => g.Contains("statement1.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });\n"
-            + "        statement1.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::Sample.Mood[]> { TypedValue = moods });"));
+            + "            statement1.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::Sample.Mood[]> { TypedValue = moods });"));
+        // Each query reports how long it ran, under its catalog name, whether it returned or threw.
+        Assert.Contains(generated, g => g.Contains("finally\n        {\n            global::AssetForge.Infrastructure.Data.QueryTiming.Stop(\"Sample.Sql.Get\", __started);"));
     }
 
     [Fact]

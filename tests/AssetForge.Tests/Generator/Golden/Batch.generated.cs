@@ -92,30 +92,38 @@ partial class Orders
     private const string __SetStatusAsync_Sql2 = @"SELECT id, quantity FROM order_lines WHERE order_id = $1 ORDER BY id";
     public static partial async global::System.Threading.Tasks.Task<(global::AssetForge.Infrastructure.Data.RowsAffected Updated, global::Sample.Order? Order, global::System.Collections.Generic.List<global::Sample.Line> Lines)> SetStatusAsync(global::Npgsql.NpgsqlConnection connection, global::System.Guid id, string status, global::System.Threading.CancellationToken ct)
     {
-        await using var batch = new global::Npgsql.NpgsqlBatch(connection);
-        var statement0 = new global::Npgsql.NpgsqlBatchCommand(__SetStatusAsync_Sql0);
-        statement0.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
-        statement0.Parameters.Add(new global::Npgsql.NpgsqlParameter<string> { TypedValue = status });
-        batch.BatchCommands.Add(statement0);
-        var statement1 = new global::Npgsql.NpgsqlBatchCommand(__SetStatusAsync_Sql1);
-        statement1.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
-        batch.BatchCommands.Add(statement1);
-        var statement2 = new global::Npgsql.NpgsqlBatchCommand(__SetStatusAsync_Sql2);
-        statement2.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
-        batch.BatchCommands.Add(statement2);
-        global::AssetForge.Infrastructure.Data.RowsAffected r0 = default!;
-        global::Sample.Order? r1 = default!;
-        global::System.Collections.Generic.List<global::Sample.Line> r2 = default!;
-        await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
         {
-            await reader.NextResultAsync(ct).ConfigureAwait(false);
-            r1 = await global::AssetForge.Infrastructure.Data.DbRows.FirstOrDefaultAsync<global::Sample.Order>(reader, ct).ConfigureAwait(false);
-            await reader.NextResultAsync(ct).ConfigureAwait(false);
-            r2 = await global::AssetForge.Infrastructure.Data.DbRows.ToListAsync<global::Sample.Line>(reader, ct).ConfigureAwait(false);
-            while (await reader.NextResultAsync(ct).ConfigureAwait(false)) { }
+            await using var batch = new global::Npgsql.NpgsqlBatch(connection);
+            var statement0 = new global::Npgsql.NpgsqlBatchCommand(__SetStatusAsync_Sql0);
+            statement0.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
+            statement0.Parameters.Add(new global::Npgsql.NpgsqlParameter<string> { TypedValue = status });
+            batch.BatchCommands.Add(statement0);
+            var statement1 = new global::Npgsql.NpgsqlBatchCommand(__SetStatusAsync_Sql1);
+            statement1.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
+            batch.BatchCommands.Add(statement1);
+            var statement2 = new global::Npgsql.NpgsqlBatchCommand(__SetStatusAsync_Sql2);
+            statement2.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
+            batch.BatchCommands.Add(statement2);
+            global::AssetForge.Infrastructure.Data.RowsAffected r0 = default!;
+            global::Sample.Order? r1 = default!;
+            global::System.Collections.Generic.List<global::Sample.Line> r2 = default!;
+            await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                await reader.NextResultAsync(ct).ConfigureAwait(false);
+                r1 = await global::AssetForge.Infrastructure.Data.DbRows.FirstOrDefaultAsync<global::Sample.Order>(reader, ct).ConfigureAwait(false);
+                await reader.NextResultAsync(ct).ConfigureAwait(false);
+                r2 = await global::AssetForge.Infrastructure.Data.DbRows.ToListAsync<global::Sample.Line>(reader, ct).ConfigureAwait(false);
+                while (await reader.NextResultAsync(ct).ConfigureAwait(false)) { }
+            }
+            r0 = new global::AssetForge.Infrastructure.Data.RowsAffected(statement0.RecordsAffected);
+            return (r0, r1, r2);
         }
-        r0 = new global::AssetForge.Infrastructure.Data.RowsAffected(statement0.RecordsAffected);
-        return (r0, r1, r2);
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Orders.SetStatusAsync", __started);
+        }
     }
 
     internal static global::AssetForge.Infrastructure.Data.QueryInfo[] __AssetForgeQueries =>

@@ -69,11 +69,19 @@ partial class Jobs
     private const string __InStatesAsync_Sql0 = @"SELECT id, state, previous_state FROM jobs WHERE state = ANY ($1)";
     public static partial async global::System.Threading.Tasks.Task<global::System.Collections.Generic.List<global::Sample.Job>> InStatesAsync(global::Npgsql.NpgsqlDataSource db, global::Sample.JobState[] states, global::System.Threading.CancellationToken ct)
     {
-        await using var command = db.CreateCommand(__InStatesAsync_Sql0);
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::Sample.JobState[]> { TypedValue = states });
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var r0 = await global::AssetForge.Infrastructure.Data.DbRows.ToListAsync<global::Sample.Job>(reader, ct).ConfigureAwait(false);
-        return r0;
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
+        {
+            await using var command = db.CreateCommand(__InStatesAsync_Sql0);
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::Sample.JobState[]> { TypedValue = states });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var r0 = await global::AssetForge.Infrastructure.Data.DbRows.ToListAsync<global::Sample.Job>(reader, ct).ConfigureAwait(false);
+            return r0;
+        }
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Jobs.InStatesAsync", __started);
+        }
     }
 
     internal static global::AssetForge.Infrastructure.Data.QueryInfo[] __AssetForgeQueries =>

@@ -40,19 +40,35 @@ partial class Cleanup
     private const string __DeleteAsync_Sql0 = @"DELETE FROM events WHERE created_at < $1 AND (kind = $2 OR $2 IS NULL)";
     public static partial async global::System.Threading.Tasks.Task<int> DeleteAsync(global::Npgsql.NpgsqlConnection connection, global::System.DateTimeOffset before, string? kind, global::System.Threading.CancellationToken ct)
     {
-        await using var command = new global::Npgsql.NpgsqlCommand(__DeleteAsync_Sql0, connection);
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.DateTimeOffset> { TypedValue = before.ToUniversalTime() });
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<string?> { TypedValue = kind });
-        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
+        {
+            await using var command = new global::Npgsql.NpgsqlCommand(__DeleteAsync_Sql0, connection);
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.DateTimeOffset> { TypedValue = before.ToUniversalTime() });
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<string?> { TypedValue = kind });
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Cleanup.DeleteAsync", __started);
+        }
     }
 
     private const string __MarkAsync_Sql0 = @"UPDATE events SET seen_at = $2 WHERE id = $1";
     public static partial async global::System.Threading.Tasks.Task MarkAsync(global::Npgsql.NpgsqlDataSource db, global::System.Guid id, global::System.DateTimeOffset? seenAt, global::System.Threading.CancellationToken ct)
     {
-        await using var command = db.CreateCommand(__MarkAsync_Sql0);
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.DateTimeOffset?> { TypedValue = seenAt?.ToUniversalTime() });
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
+        {
+            await using var command = db.CreateCommand(__MarkAsync_Sql0);
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.DateTimeOffset?> { TypedValue = seenAt?.ToUniversalTime() });
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Cleanup.MarkAsync", __started);
+        }
     }
 
     internal static global::AssetForge.Infrastructure.Data.QueryInfo[] __AssetForgeQueries =>

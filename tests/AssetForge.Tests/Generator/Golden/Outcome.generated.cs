@@ -84,25 +84,41 @@ partial class Tickets
 SELECT CASE WHEN EXISTS (SELECT FROM claimed) THEN 'claimed' WHEN EXISTS (SELECT FROM target) THEN 'taken' ELSE 'not_found' END";
     public static partial async global::System.Threading.Tasks.Task<global::Sample.Claim> ClaimAsync(global::Npgsql.NpgsqlDataSource db, global::System.Guid id, global::System.Guid owner, global::System.Threading.CancellationToken ct)
     {
-        await using var command = db.CreateCommand(__ClaimAsync_Sql0);
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = owner });
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        global::Sample.Claim r0 = default!;
-        if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0))
-            throw new global::System.InvalidOperationException("The query returned no value for a non-nullable scalar.");
-        r0 = global::AssetForge.Infrastructure.Data.DbOutcomes.Parse(reader.GetFieldValue<string>(0), default(global::Sample.Claim));
-        return r0;
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
+        {
+            await using var command = db.CreateCommand(__ClaimAsync_Sql0);
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = owner });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            global::Sample.Claim r0 = default!;
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0))
+                throw new global::System.InvalidOperationException("The query returned no value for a non-nullable scalar.");
+            r0 = global::AssetForge.Infrastructure.Data.DbOutcomes.Parse(reader.GetFieldValue<string>(0), default(global::Sample.Claim));
+            return r0;
+        }
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Tickets.ClaimAsync", __started);
+        }
     }
 
     private const string __ReadAsync_Sql0 = @"SELECT 'claimed' AS outcome, xmin::text::bigint AS version FROM tickets WHERE id = $1";
     public static partial async global::System.Threading.Tasks.Task<global::Sample.Claimed?> ReadAsync(global::Npgsql.NpgsqlDataSource db, global::System.Guid id, global::System.Threading.CancellationToken ct)
     {
-        await using var command = db.CreateCommand(__ReadAsync_Sql0);
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var r0 = await global::AssetForge.Infrastructure.Data.DbRows.FirstOrDefaultAsync<global::Sample.Claimed>(reader, ct).ConfigureAwait(false);
-        return r0;
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
+        {
+            await using var command = db.CreateCommand(__ReadAsync_Sql0);
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var r0 = await global::AssetForge.Infrastructure.Data.DbRows.FirstOrDefaultAsync<global::Sample.Claimed>(reader, ct).ConfigureAwait(false);
+            return r0;
+        }
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Tickets.ReadAsync", __started);
+        }
     }
 
     internal static global::AssetForge.Infrastructure.Data.QueryInfo[] __AssetForgeQueries =>

@@ -67,48 +67,80 @@ partial class Items
     private const string __PageAsync_Sql0 = @"SELECT id, owner_id, title FROM items WHERE (owner_id = $1 OR $2) AND created_at < $3 ORDER BY id LIMIT $4";
     public static partial async global::System.Threading.Tasks.Task<global::System.Collections.Generic.List<global::Sample.Item>> PageAsync(global::Npgsql.NpgsqlDataSource db, global::System.Guid ownerId, bool isAdmin, global::System.DateTimeOffset before, int limit, global::System.Threading.CancellationToken ct)
     {
-        await using var command = db.CreateCommand(__PageAsync_Sql0);
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = ownerId });
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<bool> { TypedValue = isAdmin });
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.DateTimeOffset> { TypedValue = before.ToUniversalTime() });
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<int> { TypedValue = limit });
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var r0 = await global::AssetForge.Infrastructure.Data.DbRows.ToListAsync<global::Sample.Item>(reader, ct).ConfigureAwait(false);
-        return r0;
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
+        {
+            await using var command = db.CreateCommand(__PageAsync_Sql0);
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = ownerId });
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<bool> { TypedValue = isAdmin });
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.DateTimeOffset> { TypedValue = before.ToUniversalTime() });
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<int> { TypedValue = limit });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var r0 = await global::AssetForge.Infrastructure.Data.DbRows.ToListAsync<global::Sample.Item>(reader, ct).ConfigureAwait(false);
+            return r0;
+        }
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Items.PageAsync", __started);
+        }
     }
 
     private const string __ManyAsync_Sql0 = @"SELECT id, owner_id, title FROM items WHERE id = ANY ($1)";
     internal static partial async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Sample.Item>> ManyAsync(global::Npgsql.NpgsqlDataSource db, global::System.Guid[] ids, global::System.Threading.CancellationToken ct)
     {
-        await using var command = db.CreateCommand(__ManyAsync_Sql0);
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid[]> { TypedValue = ids });
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var r0 = await global::AssetForge.Infrastructure.Data.DbRows.ToListAsync<global::Sample.Item>(reader, ct).ConfigureAwait(false);
-        return r0;
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
+        {
+            await using var command = db.CreateCommand(__ManyAsync_Sql0);
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid[]> { TypedValue = ids });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var r0 = await global::AssetForge.Infrastructure.Data.DbRows.ToListAsync<global::Sample.Item>(reader, ct).ConfigureAwait(false);
+            return r0;
+        }
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Items.ManyAsync", __started);
+        }
     }
 
     private const string __CountAsync_Sql0 = @"SELECT count(*) FROM items WHERE owner_id = $1";
     public static partial async global::System.Threading.Tasks.Task<long> CountAsync(global::Npgsql.NpgsqlDataSource db, global::System.Guid ownerId, global::System.Threading.CancellationToken ct)
     {
-        await using var command = db.CreateCommand(__CountAsync_Sql0);
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = ownerId });
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        long r0 = default!;
-        if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0))
-            throw new global::System.InvalidOperationException("The query returned no value for a non-nullable scalar.");
-        r0 = reader.GetFieldValue<long>(0);
-        return r0;
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
+        {
+            await using var command = db.CreateCommand(__CountAsync_Sql0);
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = ownerId });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            long r0 = default!;
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0))
+                throw new global::System.InvalidOperationException("The query returned no value for a non-nullable scalar.");
+            r0 = reader.GetFieldValue<long>(0);
+            return r0;
+        }
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Items.CountAsync", __started);
+        }
     }
 
     private const string __LastTitleAsync_Sql0 = @"SELECT max(title) FROM items WHERE owner_id = $1";
     public static partial async global::System.Threading.Tasks.Task<string?> LastTitleAsync(global::Npgsql.NpgsqlDataSource db, global::System.Guid ownerId)
     {
-        await using var command = db.CreateCommand(__LastTitleAsync_Sql0);
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = ownerId });
-        await using var reader = await command.ExecuteReaderAsync(global::System.Threading.CancellationToken.None).ConfigureAwait(false);
-        string? r0 = default;
-        if (await reader.ReadAsync(global::System.Threading.CancellationToken.None).ConfigureAwait(false) && !reader.IsDBNull(0)) r0 = reader.GetFieldValue<string>(0);
-        return r0;
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
+        {
+            await using var command = db.CreateCommand(__LastTitleAsync_Sql0);
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = ownerId });
+            await using var reader = await command.ExecuteReaderAsync(global::System.Threading.CancellationToken.None).ConfigureAwait(false);
+            string? r0 = default;
+            if (await reader.ReadAsync(global::System.Threading.CancellationToken.None).ConfigureAwait(false) && !reader.IsDBNull(0)) r0 = reader.GetFieldValue<string>(0);
+            return r0;
+        }
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Items.LastTitleAsync", __started);
+        }
     }
 
     internal static global::AssetForge.Infrastructure.Data.QueryInfo[] __AssetForgeQueries =>

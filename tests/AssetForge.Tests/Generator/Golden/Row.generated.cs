@@ -107,21 +107,37 @@ partial class Things
     private const string __FindAsync_Sql0 = @"SELECT id, name, scores, data, created_at, duration, xmin FROM things WHERE id = $1";
     public static partial async global::System.Threading.Tasks.Task<global::Sample.Thing?> FindAsync(global::Npgsql.NpgsqlDataSource db, global::System.Guid id, global::System.Threading.CancellationToken ct)
     {
-        await using var command = db.CreateCommand(__FindAsync_Sql0);
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var r0 = await global::AssetForge.Infrastructure.Data.DbRows.FirstOrDefaultAsync<global::Sample.Thing>(reader, ct).ConfigureAwait(false);
-        return r0;
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
+        {
+            await using var command = db.CreateCommand(__FindAsync_Sql0);
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var r0 = await global::AssetForge.Infrastructure.Data.DbRows.FirstOrDefaultAsync<global::Sample.Thing>(reader, ct).ConfigureAwait(false);
+            return r0;
+        }
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Things.FindAsync", __started);
+        }
     }
 
     private const string __NoteAsync_Sql0 = @"SELECT id, body, edited_at, meta, extra FROM notes WHERE id = $1";
     public static partial async global::System.Threading.Tasks.Task<global::Sample.Note> NoteAsync(global::Npgsql.NpgsqlDataSource db, global::System.Guid id, global::System.Threading.CancellationToken ct)
     {
-        await using var command = db.CreateCommand(__NoteAsync_Sql0);
-        command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var r0 = await global::AssetForge.Infrastructure.Data.DbRows.SingleAsync<global::Sample.Note>(reader, ct).ConfigureAwait(false);
-        return r0;
+        var __started = global::AssetForge.Infrastructure.Data.QueryTiming.Start();
+        try
+        {
+            await using var command = db.CreateCommand(__NoteAsync_Sql0);
+            command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = id });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var r0 = await global::AssetForge.Infrastructure.Data.DbRows.SingleAsync<global::Sample.Note>(reader, ct).ConfigureAwait(false);
+            return r0;
+        }
+        finally
+        {
+            global::AssetForge.Infrastructure.Data.QueryTiming.Stop("Sample.Things.NoteAsync", __started);
+        }
     }
 
     internal static global::AssetForge.Infrastructure.Data.QueryInfo[] __AssetForgeQueries =>
