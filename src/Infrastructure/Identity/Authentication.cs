@@ -4,8 +4,11 @@ using System.Security.Cryptography;
 using AssetForge.Infrastructure.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -37,7 +40,25 @@ public static class Authentication
                 CacheValidatedTokens(options, settings.Value.ValidatedTokenCacheSize, clock));
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(CurrentUser.AdminClaim, "true"));
+        AuthorizationServicesBuiltOnce(services);
         return services;
+    }
+
+    /// <summary>
+    /// The framework registers its authorization services as transient, and the authorization middleware resolves the
+    /// policy evaluator, and through it the rest, on every request: seven constructors found and invoked by reflection
+    /// per request under NativeAOT. They hold nothing of a request, so they are built once. This stays true while every
+    /// <see cref="IAuthorizationHandler"/> is stateless (today only the framework's pass-through handler is registered):
+    /// a singleton handler provider would keep a scoped handler past its scope.
+    /// </summary>
+    private static void AuthorizationServicesBuiltOnce(IServiceCollection services)
+    {
+        services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, PolicyEvaluator>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationService, DefaultAuthorizationService>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationPolicyProvider, DefaultAuthorizationPolicyProvider>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerContextFactory, DefaultAuthorizationHandlerContextFactory>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationEvaluator, DefaultAuthorizationEvaluator>());
     }
 
     /// <summary>

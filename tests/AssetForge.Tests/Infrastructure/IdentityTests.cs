@@ -4,6 +4,9 @@ using System.Security.Cryptography;
 using AssetForge.Infrastructure.Identity;
 using AssetForge.Tests.Support;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -102,6 +105,17 @@ public sealed class IdentityTests(IdentityTests.Factory factory) : IClassFixture
         await (await member.Client.GetAsync("/api/_probe/admin")).AssertProblemAsync(HttpStatusCode.Forbidden);
         var admin = await factory.SignInAsync(admin: true);
         await (await admin.Client.GetAsync("/api/_probe/admin")).AssertStatusAsync(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public void The_authorization_services_every_request_resolves_are_built_once_and_no_handler_holds_request_state()
+    {
+        using var first = factory.Services.CreateScope();
+        using var second = factory.Services.CreateScope();
+        Assert.Same(first.ServiceProvider.GetRequiredService<IPolicyEvaluator>(), second.ServiceProvider.GetRequiredService<IPolicyEvaluator>());
+        Assert.Same(first.ServiceProvider.GetRequiredService<IAuthorizationService>(), second.ServiceProvider.GetRequiredService<IAuthorizationService>());
+        // What makes that safe (Authentication.AuthorizationServicesBuiltOnce): a handler added later must be stateless.
+        Assert.All(first.ServiceProvider.GetServices<IAuthorizationHandler>(), h => Assert.IsType<PassThroughAuthorizationHandler>(h));
     }
 
     [Fact]
