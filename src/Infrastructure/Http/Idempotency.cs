@@ -24,9 +24,7 @@ public sealed partial record IdempotencyClaim(bool Locked, byte[]? Fingerprint, 
 /// A retry after the commit gets the stored answer (status, body, Location, ETag) with <c>Idempotent-Replayed:
 /// true</c>; the same key with another request is a 422. Only 2xx answers are kept: a refused request changed
 /// nothing (its transaction is rolled back), so it may be retried with the same key. Without a key a request runs
-/// as before, on the same (scoped, opened) connection. Either way the connection goes back to the pool once the
-/// handler (and with a key, the commit) is done: the answer is written without holding one of the pool's few
-/// connections.
+/// as before, on the same (scoped, opened) connection.
 /// </summary>
 public sealed partial class IdempotencyFilter(IOptions<IdempotencySettings> options) : IEndpointFilter
 {
@@ -42,15 +40,7 @@ public sealed partial class IdempotencyFilter(IOptions<IdempotencySettings> opti
         if (!http.Request.Headers.TryGetValue(Header, out var values))
         {
             await connection.OpenAsync(ct);
-            try
-            {
-                return await next(context);
-            }
-            finally
-            {
-                // Back to the pool before the answer is serialized and sent, not when the request's scope ends.
-                await connection.CloseAsync();
-            }
+            return await next(context);
         }
         if (values.Count != 1 || !IsValidKey(values[0]))
             return Problems.Validation(Header, $"'{Header}' must be one value of 1 to {MaxKeyLength} printable ASCII characters.");
@@ -107,8 +97,6 @@ public sealed partial class IdempotencyFilter(IOptions<IdempotencySettings> opti
             await transaction.CommitAsync(CancellationToken.None);
         }
         // else: disposing the transaction rolls back whatever the refused request did.
-        await transaction.DisposeAsync();
-        await connection.CloseAsync();
 
         response.ContentLength = body.Length;
         await original.WriteAsync(body, ct);

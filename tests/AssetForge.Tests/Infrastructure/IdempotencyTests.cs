@@ -1,13 +1,8 @@
-using System.Data;
 using System.Net;
 using System.Text.Json;
 using AssetForge.Infrastructure.Http;
 using AssetForge.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace AssetForge.Tests.Infrastructure;
 
@@ -254,50 +249,5 @@ public sealed class IdempotencyTests(ApiFactory factory) : IClassFixture<ApiFact
             if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException("Timed out waiting for the commit.");
             await Task.Delay(50);
         }
-    }
-}
-
-/// <summary>
-/// The request's connection goes back to the pool once the handler is done, so answers are written without holding
-/// one of the pool's few connections. A probe behind the filter answers with the connection's state as its answer runs.
-/// </summary>
-public sealed class IdempotencyConnectionTests(IdempotencyConnectionTests.Factory factory) : IClassFixture<IdempotencyConnectionTests.Factory>
-{
-    public sealed class Factory : ApiFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureServices(s => s.AddProbeEndpoints(e =>
-                e.MapPost("/_probe/connection-as-answered", () => new ConnectionStateAnswer()).Idempotent()
-                    .Produces<string>(StatusCodes.Status200OK, "text/plain")));
-        }
-    }
-
-    public sealed class ConnectionStateAnswer : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.ContentType = "text/plain";
-            return httpContext.Response.WriteAsync(httpContext.RequestServices.GetRequiredService<NpgsqlConnection>().State.ToString());
-        }
-    }
-
-    [Fact]
-    public async Task Without_a_key_the_answer_is_written_after_the_connection_went_back_to_the_pool()
-    {
-        var answer = await factory.CreateClient().PostAsync("/_probe/connection-as-answered", null);
-        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.Equal(nameof(ConnectionState.Closed), await answer.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
-    public async Task With_a_key_the_answer_is_run_inside_the_transaction_that_stores_it()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/_probe/connection-as-answered");
-        request.Headers.TryAddWithoutValidation(IdempotencyFilter.Header, Guid.NewGuid().ToString());
-        var answer = await factory.CreateClient().SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.Equal(nameof(ConnectionState.Open), await answer.Content.ReadAsStringAsync());
     }
 }
