@@ -331,72 +331,71 @@ public sealed class QueryGenerator : IIncrementalGenerator
         var i1 = indent + "    ";
         var i2 = i1 + "    ";
         const string timing = "global::AssetForge.Infrastructure.Data.QueryTiming";
-        var outer = sb;
-        outer.AppendLine($"{indent}{m.Signature}");
-        outer.AppendLine($"{indent}{{");
         // The body runs inside a timing try/finally; it is built apart so the batch's late declarations land in it.
-        sb = new StringBuilder();
+        var body = new StringBuilder();
         if (m.Statements.Length == 1)
         {
-            sb.AppendLine(m.ExecutorIsDataSource
+            body.AppendLine(m.ExecutorIsDataSource
                 ? $"{i2}await using var command = {m.ExecutorName}.CreateCommand(__{m.Method}_Sql0);"
                 : $"{i2}await using var command = new global::Npgsql.NpgsqlCommand(__{m.Method}_Sql0, {m.ExecutorName});");
-            EmitParameters(sb, m, 0, "command.Parameters", i2);
+            EmitParameters(body, m, 0, "command.Parameters", i2);
             if (m.Execute || m.Results[0].Kind == ResultKind.Affected)
             {
                 var exec = $"await command.ExecuteNonQueryAsync({ct}).ConfigureAwait(false)";
-                sb.AppendLine(!m.ReturnsValue ? $"{i2}{exec};"
+                body.AppendLine(!m.ReturnsValue ? $"{i2}{exec};"
                     : m.Execute ? $"{i2}return {exec};"
                     : $"{i2}return new global::AssetForge.Infrastructure.Data.RowsAffected({exec});");
             }
             else
             {
-                sb.AppendLine($"{i2}await using var reader = await command.ExecuteReaderAsync({ct}).ConfigureAwait(false);");
-                EmitRead(sb, m.Results[0], 0, ct, i2);
-                sb.AppendLine($"{i2}return r0;");
+                body.AppendLine($"{i2}await using var reader = await command.ExecuteReaderAsync({ct}).ConfigureAwait(false);");
+                EmitRead(body, m.Results[0], 0, ct, i2);
+                body.AppendLine($"{i2}return r0;");
             }
         }
         else
         {
-            sb.AppendLine(m.ExecutorIsDataSource
+            body.AppendLine(m.ExecutorIsDataSource
                 ? $"{i2}await using var batch = {m.ExecutorName}.CreateBatch();"
                 : $"{i2}await using var batch = new global::Npgsql.NpgsqlBatch({m.ExecutorName});");
             for (var s = 0; s < m.Statements.Length; s++)
             {
-                sb.AppendLine($"{i2}var statement{s} = new global::Npgsql.NpgsqlBatchCommand(__{m.Method}_Sql{s});");
-                EmitParameters(sb, m, s, $"statement{s}.Parameters", i2);
-                sb.AppendLine($"{i2}batch.BatchCommands.Add(statement{s});");
+                body.AppendLine($"{i2}var statement{s} = new global::Npgsql.NpgsqlBatchCommand(__{m.Method}_Sql{s});");
+                EmitParameters(body, m, s, $"statement{s}.Parameters", i2);
+                body.AppendLine($"{i2}batch.BatchCommands.Add(statement{s});");
             }
-            sb.AppendLine($"{i2}await using (var reader = await batch.ExecuteReaderAsync({ct}).ConfigureAwait(false))");
-            sb.AppendLine($"{i2}{{");
+            body.AppendLine($"{i2}await using (var reader = await batch.ExecuteReaderAsync({ct}).ConfigureAwait(false))");
+            body.AppendLine($"{i2}{{");
             var i3 = i2 + "    ";
             for (var s = 0; s < m.Results.Length; s++)
             {
-                if (s > 0) sb.AppendLine($"{i3}await reader.NextResultAsync({ct}).ConfigureAwait(false);");
-                if (m.Results[s].Kind != ResultKind.Affected) EmitRead(sb, m.Results[s], s, ct, i3, declare: false);
+                if (s > 0) body.AppendLine($"{i3}await reader.NextResultAsync({ct}).ConfigureAwait(false);");
+                if (m.Results[s].Kind != ResultKind.Affected) EmitRead(body, m.Results[s], s, ct, i3, declare: false);
             }
-            sb.AppendLine($"{i3}while (await reader.NextResultAsync({ct}).ConfigureAwait(false)) {{ }}");
-            sb.AppendLine($"{i2}}}");
+            body.AppendLine($"{i3}while (await reader.NextResultAsync({ct}).ConfigureAwait(false)) {{ }}");
+            body.AppendLine($"{i2}}}");
             for (var s = 0; s < m.Results.Length; s++)
                 if (m.Results[s].Kind == ResultKind.Affected)
-                    sb.AppendLine($"{i2}r{s} = new global::AssetForge.Infrastructure.Data.RowsAffected(statement{s}.RecordsAffected);");
-            sb.AppendLine($"{i2}return ({string.Join(", ", Enumerable.Range(0, m.Results.Length).Select(s => "r" + s))});");
+                    body.AppendLine($"{i2}r{s} = new global::AssetForge.Infrastructure.Data.RowsAffected(statement{s}.RecordsAffected);");
+            body.AppendLine($"{i2}return ({string.Join(", ", Enumerable.Range(0, m.Results.Length).Select(s => "r" + s))});");
             // Declarations must precede the using block: insert them now that the shapes are known.
             var declarations = string.Concat(m.Results.Select((r, s) => $"{i2}{DeclaredResultType(r)} r{s} = default!;\n"));
             var marker = $"{i2}await using (var reader";
-            var at = sb.ToString().LastIndexOf(marker, System.StringComparison.Ordinal);
-            sb.Insert(at, declarations);
+            var at = body.ToString().LastIndexOf(marker, System.StringComparison.Ordinal);
+            body.Insert(at, declarations);
         }
-        outer.AppendLine($"{i1}var __started = {timing}.Start();");
-        outer.AppendLine($"{i1}try");
-        outer.AppendLine($"{i1}{{");
-        outer.Append(sb);
-        outer.AppendLine($"{i1}}}");
-        outer.AppendLine($"{i1}finally");
-        outer.AppendLine($"{i1}{{");
-        outer.AppendLine($"{i2}{timing}.Stop(\"{FullName(m)}\", __started);");
-        outer.AppendLine($"{i1}}}");
-        outer.AppendLine($"{indent}}}");
+        sb.AppendLine($"{indent}{m.Signature}");
+        sb.AppendLine($"{indent}{{");
+        sb.AppendLine($"{i1}var __started = {timing}.Start();");
+        sb.AppendLine($"{i1}try");
+        sb.AppendLine($"{i1}{{");
+        sb.Append(body);
+        sb.AppendLine($"{i1}}}");
+        sb.AppendLine($"{i1}finally");
+        sb.AppendLine($"{i1}{{");
+        sb.AppendLine($"{i2}{timing}.Stop(\"{FullName(m)}\", __started);");
+        sb.AppendLine($"{i1}}}");
+        sb.AppendLine($"{indent}}}");
     }
 
     /// <summary>The name the catalog, the spans and the slow-query log know a query by.</summary>

@@ -189,22 +189,10 @@ public sealed partial class TelemetryTests(TelemetryTests.Factory factory) : ICl
         var created = await AssetForge.Tests.Features.Pipelines.PipelineKit.CreateAsync(user);
 
         // A row lock held elsewhere keeps the route's own UPDATE waiting in PostgreSQL for 300 ms.
-        await using (var blocker = await factory.Db.OpenConnectionAsync())
-        await using (var hold = await blocker.BeginTransactionAsync())
-        {
-            await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM generation_pipelines WHERE id = $1 FOR UPDATE", blocker, hold))
-            {
-                lockRow.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = created.Id });
-                await lockRow.ExecuteNonQueryAsync();
-            }
-            var patch = user.PatchAsync($"/api/pipelines/{created.Id}/status", """{"status":"processing"}""");
-            await Arrange.WaitUntilAsync(async () => await factory.Db.ScalarAsync<long>(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0,
-                "the status update waiting for the row lock");
-            await Task.Delay(300);
-            await hold.CommitAsync();
-            await (await patch).AssertStatusAsync(HttpStatusCode.OK);
-        }
+        var patch = await AssetForge.Tests.Features.Pipelines.PipelineKit.RaceAsync(factory.Db, created.Id,
+            [() => user.PatchAsync($"/api/pipelines/{created.Id}/status", """{"status":"processing"}""")],
+            keepQueued: TimeSpan.FromMilliseconds(300));
+        await Assert.Single(patch).AssertStatusAsync(HttpStatusCode.OK);
 
         var line = factory.Logs.Lines.Single(l => l.Message.StartsWith("Slow query", StringComparison.Ordinal) && l.Message.Contains("/status"));
         Assert.Equal(LogLevel.Warning, line.Level);

@@ -51,10 +51,11 @@ internal static class PipelineKit
 
     /// <summary>
     /// Starts every request while a test transaction holds the pipeline's row lock, waits until they are all queued
-    /// behind it in PostgreSQL, then lets them go at once: the writes really race instead of trickling in one by one.
+    /// behind it in PostgreSQL (and <paramref name="keepQueued"/> longer, for a statement that must be slow), then lets
+    /// them go at once: the writes really race instead of trickling in one by one.
     /// </summary>
     public static async Task<HttpResponseMessage[]> RaceAsync(NpgsqlDataSource db, Guid pipelineId,
-        IReadOnlyList<Func<Task<HttpResponseMessage>>> requests)
+        IReadOnlyList<Func<Task<HttpResponseMessage>>> requests, TimeSpan keepQueued = default)
     {
         await using var blocker = await db.OpenConnectionAsync();
         await using var transaction = await blocker.BeginTransactionAsync();
@@ -72,6 +73,7 @@ internal static class PipelineKit
             if (polls > 3000) throw new Xunit.Sdk.XunitException($"Only {waiting} of {requests.Count} requests ever queued behind the lock.");
             await Task.Delay(10);
         }
+        if (keepQueued > TimeSpan.Zero) await Task.Delay(keepQueued);
         await transaction.RollbackAsync();
         return await Task.WhenAll(tasks);
     }
